@@ -1,0 +1,31 @@
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { registerAuditCommands } from './cli/audit.command.ts';
+import { registerMigrateCommand } from './cli/migrate.command.ts';
+import { registerServeCommand } from './cli/serve.command.ts';
+import { registerTokenCommands } from './cli/token.command.ts';
+import { AppError } from './shared/errors.ts';
+
+const program = new Command()
+  .name('gatehouse')
+  .description('Account provisioning and access governance. Configuration comes from the environment; see the README.')
+  .showHelpAfterError('(run gatehouse --help for usage)')
+  .exitOverride();
+
+registerServeCommand(program);
+registerMigrateCommand(program);
+registerTokenCommands(program);
+registerAuditCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode;
+  } else if (error instanceof AppError || error instanceof InvalidArgumentError) {
+    console.error(`error: ${error.message}`);
+    process.exitCode = 2;
+  } else {
+    console.error(error instanceof Error ? `error: ${error.message}` : error);
+    process.exitCode = 1;
+  }
+}

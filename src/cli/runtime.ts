@@ -1,0 +1,30 @@
+import { randomUUID } from 'node:crypto';
+import { createServices, type Services } from '../app.ts';
+import { loadConfig, type Config } from '../config.ts';
+import { type DatabaseHandle, openDatabase } from '../db/database.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { type RequestContext, systemContext } from '../domain/auth/actor.ts';
+import { type Clock, systemClock } from '../shared/clock.ts';
+import { createLogger, type Logger } from '../shared/logger.ts';
+
+export interface Runtime {
+  config: Config;
+  handle: DatabaseHandle;
+  clock: Clock;
+  logger: Logger;
+  services: Services;
+  /** The context for what an operator does from the command line. */
+  cliContext: RequestContext;
+  close(): Promise<void>;
+}
+
+/** Opens and migrates the configured database and wires the services, for one CLI command. */
+export async function openRuntime(options: { logLevel?: string } = {}): Promise<Runtime> {
+  const config = loadConfig();
+  const logger = createLogger(options.logLevel ?? config.logLevel);
+  const handle = openDatabase({ url: config.databaseUrl });
+  await migrateToLatest(handle.db);
+  const clock = systemClock;
+  const services = createServices({ db: handle.db, dbKind: handle.kind, clock, logger });
+  return { config, handle, clock, logger, services, cliContext: systemContext(`cli-${randomUUID()}`, 'gatehouse cli'), close: () => handle.destroy() };
+}

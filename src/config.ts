@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().trim().min(1).max(255).default('0.0.0.0'),
+  DATABASE_URL: z.string().trim().max(2000).optional(),
+  GATEHOUSE_DATA_DIR: z.string().trim().min(1).max(1000).default('./data'),
+  GATEHOUSE_DEMO: z.enum(['0', '1']).default('1'),
+  GATEHOUSE_DEMO_SEED: z.coerce.number().int().min(0).max(2 ** 31).default(42),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GATEHOUSE_PUBLIC_URL: z.string().trim().url().max(2000).optional(),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  /** `postgres://…`, or the SQLite file path. */
+  databaseUrl: string;
+  loadDemo: boolean;
+  demoSeed: number;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  publicUrl: string;
+}
+
+/** Reads the environment once; nothing else in Gatehouse reads process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}. See "Configuration" in the README.`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL ?? `${e.GATEHOUSE_DATA_DIR.replace(/\/$/, '')}/gatehouse.sqlite`,
+    loadDemo: e.GATEHOUSE_DEMO === '1',
+    demoSeed: e.GATEHOUSE_DEMO_SEED,
+    logLevel: e.LOG_LEVEL,
+    publicUrl: e.GATEHOUSE_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+  };
+}

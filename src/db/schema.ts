@@ -1,0 +1,260 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+
+/** Flags are stored as 0/1 so SQLite and PostgreSQL read them alike. */
+export type Flag = 0 | 1;
+
+export interface AgenciesTable {
+  id: string;
+  code: string;
+  name: string;
+  kind: 'district' | 'voluntary' | 'state';
+  time_zone: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UnitsTable {
+  id: string;
+  agency_id: string;
+  parent_id: string | null;
+  code: string;
+  name: string;
+  site: string | null;
+  is_holding: Flag;
+  approver_worker_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WorkersTable {
+  id: string;
+  agency_id: string;
+  login_id: string;
+  login_key: string;
+  first_name: string;
+  last_name: string;
+  email: string | null;
+  unit_id: string;
+  job_type: string;
+  supervisor_id: string | null;
+  enabled: Flag;
+  hire_date: string | null;
+  leave_start: string | null;
+  leave_return: string | null;
+  termination_date: string | null;
+  source: string;
+  external_id: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WorkerHistoryTable {
+  id: string;
+  worker_id: string;
+  valid_from: string;
+  valid_to: string | null;
+  enabled: Flag;
+  unit_id: string;
+  job_type: string;
+  leave_start: string | null;
+  leave_return: string | null;
+  termination_date: string | null;
+}
+
+export interface ApplicationsTable {
+  id: string;
+  code: string;
+  name: string;
+  kind: 'builtin' | 'scim' | 'ldap';
+  config: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export type AccountStatus = 'active' | 'disabled' | 'end_dated';
+
+export interface AccountsTable {
+  id: string;
+  worker_id: string;
+  application_id: string;
+  agency_id: string;
+  unit_id: string;
+  status: AccountStatus;
+  disabled_by: string | null;
+  end_date: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AccountHistoryTable {
+  id: string;
+  account_id: string;
+  valid_from: string;
+  valid_to: string | null;
+  status: AccountStatus;
+  unit_id: string;
+  end_date: string | null;
+}
+
+export type RiskLevel = 'low' | 'medium' | 'high';
+
+export interface BusinessFunctionsTable {
+  id: string;
+  application_id: string;
+  code: string;
+  name: string;
+  description: string | null;
+  security_attributes: string;
+  risk_level: RiskLevel;
+  owner_worker_id: string | null;
+  requestable: Flag;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AccessTemplatesTable {
+  id: string;
+  agency_id: string;
+  application_id: string;
+  job_type: string;
+  name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TemplateFunctionsTable {
+  template_id: string;
+  function_id: string;
+}
+
+export type GrantKind = 'function' | 'unit_hierarchy';
+export type ProvenanceKind = 'request' | 'assessment' | 'coverage' | 'exception' | 'import';
+
+export interface GrantsTable {
+  id: string;
+  account_id: string;
+  worker_id: string;
+  agency_id: string;
+  application_id: string;
+  kind: GrantKind;
+  function_id: string | null;
+  unit_id: string | null;
+  provenance_kind: ProvenanceKind;
+  provenance_id: string;
+  granted_by: string;
+  granted_at: string;
+  valid_from: string;
+  valid_to: string | null;
+  revoked_at: string | null;
+  revoked_by: string | null;
+  revoke_reason: string | null;
+}
+
+export interface WorkItemsTable {
+  id: string;
+  agency_id: string;
+  application_id: string;
+  kind: 'case' | 'todo';
+  reference: string;
+  title: string;
+  unit_id: string;
+  owner_worker_id: string;
+  status: 'open' | 'closed';
+  due_date: string | null;
+  opened_at: string;
+  closed_at: string | null;
+  version: number;
+  updated_at: string;
+}
+
+export interface PrincipalsTable {
+  id: string;
+  name: string;
+  kind: 'user' | 'service' | 'system';
+  worker_id: string | null;
+  disabled: Flag;
+  created_at: string;
+}
+
+export type Role = 'state_admin' | 'lan_admin' | 'security_coordinator' | 'auditor' | 'worker';
+
+export interface RoleAssignmentsTable {
+  id: string;
+  principal_id: string;
+  role: Role;
+  agency_id: string | null;
+  created_at: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  principal_id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface AuditEventsTable {
+  seq: number;
+  id: string;
+  at: string;
+  actor_id: string;
+  actor_name: string;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  agency_id: string | null;
+  reason: string | null;
+  request_id: string | null;
+  before: string | null;
+  after: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/** One row: the last event's sequence number and hash, so truncating the log's tail shows. */
+export interface AuditChainHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+export interface DB {
+  agencies: AgenciesTable;
+  units: UnitsTable;
+  workers: WorkersTable;
+  worker_history: WorkerHistoryTable;
+  applications: ApplicationsTable;
+  accounts: AccountsTable;
+  account_history: AccountHistoryTable;
+  business_functions: BusinessFunctionsTable;
+  access_templates: AccessTemplatesTable;
+  template_functions: TemplateFunctionsTable;
+  grants: GrantsTable;
+  work_items: WorkItemsTable;
+  principals: PrincipalsTable;
+  role_assignments: RoleAssignmentsTable;
+  api_tokens: ApiTokensTable;
+  audit_events: AuditEventsTable;
+  audit_chain_head: AuditChainHeadTable;
+}
+
+export type AgencyRow = Selectable<AgenciesTable>;
+export type UnitRow = Selectable<UnitsTable>;
+export type WorkerRow = Selectable<WorkersTable>;
+export type NewWorkerRow = Insertable<WorkersTable>;
+export type WorkerPatch = Updateable<WorkersTable>;
+export type ApplicationRow = Selectable<ApplicationsTable>;
+export type AccountRow = Selectable<AccountsTable>;
+export type BusinessFunctionRow = Selectable<BusinessFunctionsTable>;
+export type AccessTemplateRow = Selectable<AccessTemplatesTable>;
+export type GrantRow = Selectable<GrantsTable>;
+export type WorkItemRow = Selectable<WorkItemsTable>;
+export type PrincipalRow = Selectable<PrincipalsTable>;
+export type ApiTokenRow = Selectable<ApiTokensTable>;
+export type AuditEventRow = Selectable<AuditEventsTable>;

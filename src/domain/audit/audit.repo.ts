@@ -1,0 +1,58 @@
+import type { Executor } from '../../db/database.ts';
+import type { AuditEventRow } from '../../db/schema.ts';
+
+/**
+ * Takes the chain's write lock for the rest of the transaction: a no-op update locks the head row
+ * on PostgreSQL and takes the database write lock on SQLite, so appends never fork the chain.
+ */
+export async function lockChainHead(db: Executor): Promise<{ seq: number; hash: string }> {
+  await db.updateTable('audit_chain_head').set((eb) => ({ seq: eb.ref('seq') })).where('id', '=', 1).execute();
+  return db.selectFrom('audit_chain_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+}
+
+export async function appendEvents(db: Executor, events: AuditEventRow[]): Promise<void> {
+  const last = events.at(-1);
+  if (!last) return;
+  for (let i = 0; i < events.length; i += 500) {
+    await db.insertInto('audit_events').values(events.slice(i, i + 500)).execute();
+  }
+  await db.updateTable('audit_chain_head').set({ seq: last.seq, hash: last.hash }).where('id', '=', 1).execute();
+}
+
+export async function readChainHead(db: Executor): Promise<{ seq: number; hash: string }> {
+  return db.selectFrom('audit_chain_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+}
+
+/** Streams the whole log in sequence order, a batch at a time. */
+export async function* readEventsInOrder(db: Executor, batchSize = 5000): AsyncGenerator<AuditEventRow[]> {
+  let after = -1;
+  for (;;) {
+    const batch = await db.selectFrom('audit_events').selectAll().where('seq', '>', after).orderBy('seq').limit(batchSize).execute();
+    if (batch.length === 0) return;
+    yield batch;
+    after = batch[batch.length - 1]!.seq;
+  }
+}
+
+export interface AuditQuery {
+  agencyIds: 'all' | string[];
+  subjectType?: string | undefined;
+  subjectId?: string | undefined;
+  action?: string | undefined;
+  beforeSeq?: number | undefined;
+  limit: number;
+}
+
+/** Newest first. */
+export async function listEvents(db: Executor, query: AuditQuery): Promise<AuditEventRow[]> {
+  let q = db.selectFrom('audit_events').selectAll();
+  if (query.agencyIds !== 'all') {
+    if (query.agencyIds.length === 0) return [];
+    q = q.where('agency_id', 'in', query.agencyIds);
+  }
+  if (query.subjectType) q = q.where('subject_type', '=', query.subjectType);
+  if (query.subjectId) q = q.where('subject_id', '=', query.subjectId);
+  if (query.action) q = q.where('action', '=', query.action);
+  if (query.beforeSeq !== undefined) q = q.where('seq', '<', query.beforeSeq);
+  return q.orderBy('seq', 'desc').limit(query.limit).execute();
+}

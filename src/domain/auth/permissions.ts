@@ -1,0 +1,65 @@
+import type { Role } from '../../db/schema.ts';
+import { AppError, type ErrorCode } from '../../shared/errors.ts';
+import type { Actor } from './actor.ts';
+
+const everyone: Role[] = ['state_admin', 'lan_admin', 'security_coordinator', 'auditor', 'worker'];
+const staff: Role[] = ['state_admin', 'lan_admin', 'security_coordinator', 'auditor'];
+
+/** Which roles may do what. Scope (which agency) is checked separately by `authorize`. */
+const rolesByPermission = {
+  'agencies.read': everyone,
+  'agencies.write': ['state_admin'],
+  'units.read': everyone,
+  'units.write': ['state_admin', 'lan_admin'],
+  'workers.read': staff,
+  'workers.write': ['state_admin', 'lan_admin'],
+  'applications.read': everyone,
+  'applications.write': ['state_admin'],
+  'functions.read': everyone,
+  'functions.write': ['state_admin'],
+  'templates.read': staff,
+  'templates.write': ['state_admin', 'security_coordinator'],
+  'accounts.read': staff,
+  'accounts.write': ['state_admin', 'security_coordinator'],
+  'grants.read': staff,
+  'grants.revoke': ['state_admin', 'security_coordinator'],
+  'work_items.read': ['state_admin', 'security_coordinator', 'auditor'],
+  'work_items.write': ['state_admin', 'security_coordinator'],
+  'access.read': staff,
+  'audit.read': ['state_admin', 'auditor'],
+  'tokens.write': ['state_admin', 'lan_admin'],
+} satisfies Record<string, Role[]>;
+
+export type Permission = keyof typeof rolesByPermission;
+
+function rolesIn(actor: Actor, agencyId: string): Role[] {
+  return actor.roles.filter((r) => r.agencyId === null || r.agencyId === agencyId).map((r) => r.role);
+}
+
+/** True when the actor holds some role that sees this agency at all. */
+export function canSeeAgency(actor: Actor, agencyId: string): boolean {
+  return rolesIn(actor, agencyId).length > 0;
+}
+
+export function hasPermission(actor: Actor, permission: Permission, agencyId: string): boolean {
+  const allowed: readonly Role[] = rolesByPermission[permission];
+  return rolesIn(actor, agencyId).some((role) => allowed.includes(role));
+}
+
+/**
+ * Throws unless the actor may do `permission` in the agency. An actor with no role there gets the
+ * resource's own not-found error, so another agency's data is indistinguishable from none.
+ */
+export function authorize(actor: Actor, permission: Permission, agencyId: string, notFound: ErrorCode, what: string): void {
+  if (hasPermission(actor, permission, agencyId)) return;
+  if (!canSeeAgency(actor, agencyId)) throw new AppError(notFound, `No ${what} with that id.`);
+  throw new AppError('auth.forbidden', `Your roles do not allow ${permission.replace('.', ' ')} in this agency. Ask a state administrator for the role you need.`);
+}
+
+/** The agencies in which the actor may do `permission`; `'all'` for a state-wide role. */
+export function agencyScope(actor: Actor, permission: Permission): 'all' | string[] {
+  const allowed: readonly Role[] = rolesByPermission[permission];
+  const matching = actor.roles.filter((r) => allowed.includes(r.role));
+  if (matching.some((r) => r.agencyId === null)) return 'all';
+  return [...new Set(matching.map((r) => r.agencyId).filter((id): id is string => id !== null))];
+}

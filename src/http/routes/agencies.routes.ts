@@ -1,0 +1,35 @@
+import { createRoute } from '@hono/zod-openapi';
+import { agencySchema, createAgencySchema } from '../../domain/agencies/agencies.schemas.ts';
+import type { AgencyService } from '../../domain/agencies/agencies.service.ts';
+import { bearerSecurity, errorResponses, idParamSchema, jsonBody, jsonResponse, pageOf, pageQuerySchema } from '../common-schemas.ts';
+import { createRouter } from '../router.ts';
+
+const tags = ['Agencies'];
+
+const createAgencyRoute = createRoute({
+  method: 'post', path: '/agencies', tags, security: bearerSecurity,
+  summary: 'Create an agency with its N01 holding unit (state administrators)',
+  request: { body: jsonBody(createAgencySchema) },
+  responses: { 201: jsonResponse(agencySchema, 'The new agency'), ...errorResponses },
+});
+
+const listAgenciesRoute = createRoute({
+  method: 'get', path: '/agencies', tags, security: bearerSecurity,
+  summary: 'List the agencies you can see',
+  request: { query: pageQuerySchema },
+  responses: { 200: jsonResponse(pageOf(agencySchema, 'AgencyPage'), 'A page of agencies'), ...errorResponses },
+});
+
+const getAgencyRoute = createRoute({
+  method: 'get', path: '/agencies/{id}', tags, security: bearerSecurity,
+  summary: 'Get one agency',
+  request: { params: idParamSchema },
+  responses: { 200: jsonResponse(agencySchema, 'The agency'), ...errorResponses },
+});
+
+export function createAgencyRoutes(deps: { agencies: AgencyService }) {
+  return createRouter()
+    .openapi(createAgencyRoute, async (c) => c.json(await deps.agencies.create(c.get('ctx'), c.req.valid('json')), 201))
+    .openapi(listAgenciesRoute, async (c) => c.json(await deps.agencies.list(c.get('ctx'), c.req.valid('query')), 200))
+    .openapi(getAgencyRoute, async (c) => c.json(await deps.agencies.get(c.get('ctx'), c.req.valid('param').id), 200));
+}
