@@ -1,23 +1,48 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Database, DatabaseKind } from './db/database.ts';
+import { createEffectiveAccessService } from './domain/access/effective-access.service.ts';
+import { createAccountService } from './domain/accounts/accounts.service.ts';
 import { createAgencyService } from './domain/agencies/agencies.service.ts';
+import { createApplicationService } from './domain/applications/applications.service.ts';
 import { createAuditLog } from './domain/audit/audit.service.ts';
 import { createTokenService } from './domain/auth/tokens.service.ts';
+import { createFunctionService } from './domain/functions/functions.service.ts';
+import { createTemplateService } from './domain/templates/templates.service.ts';
+import { createUnitService } from './domain/units/units.service.ts';
+import { createWorkerService } from './domain/workers/workers.service.ts';
+import { createGrantService } from './domain/grants/grants.service.ts';
+import { createWorkItemService } from './domain/work-items/work-items.service.ts';
 import type { AppEnv } from './http/env.ts';
 import { createErrorHandler, errorBody } from './http/error-handler.ts';
 import { authenticate } from './http/middleware/authenticate.ts';
 import { requestId } from './http/middleware/request-id.ts';
+import { createAccessRoutes } from './http/routes/access.routes.ts';
+import { createAccountRoutes } from './http/routes/accounts.routes.ts';
 import { createAgencyRoutes } from './http/routes/agencies.routes.ts';
+import { createApplicationRoutes } from './http/routes/applications.routes.ts';
+import { createAuditRoutes } from './http/routes/audit.routes.ts';
+import { createGrantRoutes } from './http/routes/grants.routes.ts';
 import { createHealthRoutes } from './http/routes/health.routes.ts';
+import { createTemplateRoutes } from './http/routes/templates.routes.ts';
+import { createUnitRoutes } from './http/routes/units.routes.ts';
+import { createWorkerRoutes } from './http/routes/workers.routes.ts';
+import { createWorkItemRoutes } from './http/routes/work-items.routes.ts';
+import { createLeases } from './scheduler/leases.ts';
 import type { Clock } from './shared/clock.ts';
 import { AppError } from './shared/errors.ts';
 import type { Logger } from './shared/logger.ts';
+import { createSyncService, defaultSyncSettings } from './sync/engine/sync.service.ts';
+import { createSourceService } from './sync/sources/sources.service.ts';
 
 export interface AppDeps {
   db: Database;
   dbKind: DatabaseKind;
   clock: Clock;
   logger: Logger;
+  /** Where Gatehouse keeps files (sync plans); a temporary folder when not given. */
+  dataDir?: string;
 }
 
 /** Every service, wired by hand: each factory gets exactly the dependencies it names. */
@@ -26,7 +51,20 @@ export function createServices(deps: AppDeps) {
   const audit = createAuditLog({ db, clock });
   const tokens = createTokenService({ db, clock, audit });
   const agencies = createAgencyService({ db, clock, audit });
-  return { audit, tokens, agencies };
+  const units = createUnitService({ db, clock, audit });
+  const workers = createWorkerService({ db, clock, audit });
+  const applications = createApplicationService({ db, clock, audit });
+  const functions = createFunctionService({ db, clock, audit });
+  const templates = createTemplateService({ db, clock, audit });
+  const accounts = createAccountService({ db, clock, audit });
+  const grants = createGrantService({ db, clock, audit });
+  const workItems = createWorkItemService({ db, clock, audit });
+  const access = createEffectiveAccessService({ db, clock });
+  const leases = createLeases({ db, clock });
+  const sources = createSourceService({ db, clock, audit });
+  const syncSettings = { ...defaultSyncSettings, planDir: join(deps.dataDir ?? join(tmpdir(), 'gatehouse'), 'sync-plans') };
+  const sync = createSyncService({ db, clock, audit, leases, sources, settings: syncSettings });
+  return { audit, tokens, agencies, units, workers, applications, functions, templates, accounts, grants, workItems, access, leases, sources, sync };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -42,6 +80,15 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   const api = new OpenAPIHono<AppEnv>();
   api.use('*', authenticate(services.tokens));
   api.route('/', createAgencyRoutes(services));
+  api.route('/', createUnitRoutes(services));
+  api.route('/', createWorkerRoutes(services));
+  api.route('/', createApplicationRoutes(services));
+  api.route('/', createTemplateRoutes(services));
+  api.route('/', createAccountRoutes(services));
+  api.route('/', createAuditRoutes(services));
+  api.route('/', createGrantRoutes(services));
+  api.route('/', createWorkItemRoutes(services));
+  api.route('/', createAccessRoutes(services));
   app.route('/api/v1', api);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'An API token from `gatehouse token create`.' });

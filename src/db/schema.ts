@@ -44,6 +44,10 @@ export interface WorkersTable {
   termination_date: string | null;
   source: string;
   external_id: string | null;
+  /** The directory source this worker comes from (null: the built-in directory). */
+  source_id: string | null;
+  /** Hash of the source record last applied, so an unchanged record costs one comparison. */
+  source_hash: string | null;
   version: number;
   created_at: string;
   updated_at: string;
@@ -201,7 +205,6 @@ export interface ApiTokensTable {
 
 export interface AuditEventsTable {
   seq: number;
-  id: string;
   at: string;
   actor_id: string;
   actor_name: string;
@@ -224,6 +227,57 @@ export interface AuditChainHeadTable {
   hash: string;
 }
 
+export type SourceKind = 'builtin' | 'csv' | 'ldap' | 'scim';
+
+export interface SyncSourcesTable {
+  id: string;
+  agency_id: string;
+  name: string;
+  kind: SourceKind;
+  config: string;
+  schedule: string;
+  enabled: Flag;
+  watermark: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type SyncRunStatus = 'running' | 'succeeded' | 'failed' | 'stopped_threshold' | 'planned';
+
+export interface SyncRunsTable {
+  id: string;
+  source_id: string;
+  agency_id: string;
+  trigger: 'schedule' | 'manual' | 'poll' | 'push';
+  dry_run: Flag;
+  status: SyncRunStatus;
+  started_at: string;
+  finished_at: string | null;
+  counts: string;
+  problems: string;
+  plan_file: string | null;
+  error: string | null;
+}
+
+export type LifecycleKind = 'joiner' | 'mover' | 'leaver' | 'returner';
+
+export interface LifecycleEventsTable {
+  id: string;
+  agency_id: string;
+  worker_id: string;
+  kind: LifecycleKind;
+  detected_at: string;
+  sync_run_id: string | null;
+  details: string;
+  handled_at: string | null;
+}
+
+export interface LeasesTable {
+  name: string;
+  owner: string;
+  expires_at: string;
+}
+
 export interface DB {
   agencies: AgenciesTable;
   units: UnitsTable;
@@ -242,6 +296,10 @@ export interface DB {
   api_tokens: ApiTokensTable;
   audit_events: AuditEventsTable;
   audit_chain_head: AuditChainHeadTable;
+  sync_sources: SyncSourcesTable;
+  sync_runs: SyncRunsTable;
+  lifecycle_events: LifecycleEventsTable;
+  leases: LeasesTable;
 }
 
 export type AgencyRow = Selectable<AgenciesTable>;

@@ -18,6 +18,9 @@ export function toAppError(error: unknown, logger: Logger, requestId: string): A
   if (error instanceof HTTPException && error.status === 400) {
     return new AppError('request.invalid_json', 'The request body is not valid JSON. Send a JSON object with Content-Type: application/json.');
   }
+  if (error instanceof HTTPException && error.status === 415) {
+    return new AppError('request.unsupported_media_type', 'Send the request body as JSON with Content-Type: application/json.');
+  }
   logger.error({ err: error, requestId }, 'unhandled error');
   return new AppError('internal', `Something went wrong on our side. Quote request id ${requestId} when you report it.`);
 }

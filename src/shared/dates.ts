@@ -3,10 +3,17 @@ export type CalendarDate = string;
 
 const dateShape = /^\d{4}-\d{2}-\d{2}$/;
 
+const daysInMonth = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** A real `YYYY-MM-DD` date (no 2026-02-30); cheap enough for a million directory rows. */
 export function isCalendarDate(value: string): boolean {
   if (!dateShape.test(value)) return false;
-  const parsed = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
+  const year = Number(value.slice(0, 4));
+  const month = Number(value.slice(5, 7));
+  const day = Number(value.slice(8, 10));
+  if (month < 1 || month > 12 || day < 1 || day > (daysInMonth[month - 1] ?? 0)) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month !== 2 || day <= 28 || leap;
 }
 
 export function toInstant(at: Date): string {

@@ -23,7 +23,7 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<DatabaseHand
   await admin.query(`create schema ${schema}`);
   await admin.end();
   const handle = openDatabase({ url: postgresUrl, searchPath: schema, poolSize: 4 });
-  await migrateToLatest(handle.db);
+  await migrateToLatest(handle.db, { schema });
   return {
     ...handle,
     destroy: async () => {

@@ -7,7 +7,6 @@ export const genesisHash = '0'.repeat(64);
 export function hashAuditEvent(event: Omit<AuditEventRow, 'hash'>): string {
   const canonical = JSON.stringify([
     event.seq,
-    event.id,
     event.at,
     event.actor_id,
     event.actor_name,

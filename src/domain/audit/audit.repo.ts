@@ -1,3 +1,4 @@
+import { bulkInsert } from '../../db/bulk-insert.ts';
 import type { Executor } from '../../db/database.ts';
 import type { AuditEventRow } from '../../db/schema.ts';
 
@@ -13,9 +14,7 @@ export async function lockChainHead(db: Executor): Promise<{ seq: number; hash: 
 export async function appendEvents(db: Executor, events: AuditEventRow[]): Promise<void> {
   const last = events.at(-1);
   if (!last) return;
-  for (let i = 0; i < events.length; i += 500) {
-    await db.insertInto('audit_events').values(events.slice(i, i + 500)).execute();
-  }
+  await bulkInsert(db, 'audit_events', events);
   await db.updateTable('audit_chain_head').set({ seq: last.seq, hash: last.hash }).where('id', '=', 1).execute();
 }
 

@@ -1,11 +1,12 @@
 import type { Database, Executor } from '../../db/database.ts';
 import type { AuditEventRow } from '../../db/schema.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { newId } from '../../shared/ids.ts';
+import { assertThat } from '../../shared/errors.ts';
 import { type Page, decodeCursor, encodeCursor } from '../../shared/page.ts';
 import type { RequestContext } from '../auth/actor.ts';
 import { agencyScope, authorize } from '../auth/permissions.ts';
 import { genesisHash, hashAuditEvent } from './audit-hash.ts';
+import { type AuditEvent, toAuditEvent } from './audit.schemas.ts';
 import * as repo from './audit.repo.ts';
 
 export interface AuditEntry {
@@ -47,7 +48,6 @@ export function createAuditLog(deps: { db: Database; clock: Clock }) {
       seq += 1;
       const row: Omit<AuditEventRow, 'hash'> = {
         seq,
-        id: newId(),
         at,
         actor_id: ctx.actor.principalId,
         actor_name: ctx.actor.name,
@@ -93,7 +93,7 @@ export function createAuditLog(deps: { db: Database; clock: Clock }) {
     return { ok: true, eventsChecked: checked };
   }
 
-  async function list(ctx: RequestContext, filter: AuditListFilter): Promise<Page<AuditEventRow>> {
+  async function list(ctx: RequestContext, filter: AuditListFilter): Promise<Page<AuditEvent>> {
     let agencyIds = agencyScope(ctx.actor, 'audit.read');
     if (filter.agencyId) {
       authorize(ctx.actor, 'audit.read', filter.agencyId, 'agency.not_found', 'agency');
@@ -110,8 +110,14 @@ export function createAuditLog(deps: { db: Database; clock: Clock }) {
     });
     const items = rows.slice(0, filter.limit);
     const last = items.at(-1);
-    return { items, nextCursor: rows.length > filter.limit && last ? encodeCursor(String(last.seq)) : null };
+    return { items: items.map(toAuditEvent), nextCursor: rows.length > filter.limit && last ? encodeCursor(String(last.seq)) : null };
   }
 
-  return { record, verify, list };
+  /** Chain status for auditors; the result names positions only, never another agency's data. */
+  async function verifyFor(ctx: RequestContext): Promise<ChainVerification> {
+    assertThat(ctx.actor.roles.some((r) => r.role === 'auditor' || r.role === 'state_admin'), 'auth.forbidden', 'Only auditors and state administrators can verify the audit chain.');
+    return verify();
+  }
+
+  return { record, verify, verifyFor, list };
 }

@@ -28,6 +28,9 @@ const rolesByPermission = {
   'access.read': staff,
   'audit.read': ['state_admin', 'auditor'],
   'tokens.write': ['state_admin', 'lan_admin'],
+  'sources.read': staff,
+  'sources.write': ['state_admin', 'lan_admin'],
+  'sync.run': ['state_admin', 'lan_admin'],
 } satisfies Record<string, Role[]>;
 
 export type Permission = keyof typeof rolesByPermission;
@@ -62,4 +65,14 @@ export function agencyScope(actor: Actor, permission: Permission): 'all' | strin
   const matching = actor.roles.filter((r) => allowed.includes(r.role));
   if (matching.some((r) => r.agencyId === null)) return 'all';
   return [...new Set(matching.map((r) => r.agencyId).filter((id): id is string => id !== null))];
+}
+
+/**
+ * For resources no agency owns (applications, business functions): reading needs the permission
+ * in some agency, writing needs it state-wide.
+ */
+export function authorizeShared(actor: Actor, permission: Permission, scope: 'anywhere' | 'state-wide'): void {
+  const agencies = agencyScope(actor, permission);
+  if (agencies === 'all' || (scope === 'anywhere' && agencies.length > 0)) return;
+  throw new AppError('auth.forbidden', `Your roles do not allow ${permission.replace('.', ' ')}${scope === 'state-wide' ? ' state-wide' : ''}. Ask a state administrator for the role you need.`);
 }

@@ -1,0 +1,55 @@
+import { CompiledQuery } from 'kysely';
+import type { Executor } from './database.ts';
+import type { DB } from './schema.ts';
+
+type Placeholder = 'question' | 'dollar';
+const placeholderStyles = new WeakMap<object, Placeholder>();
+const sqlTexts = new Map<string, string>();
+
+/** SQLite's limit on bound parameters is 32,766; stay under it for every table. */
+const maxParameters = 30_000;
+const maxRowsPerStatement = 1000;
+
+function placeholderStyle(db: Executor): Placeholder {
+  let style = placeholderStyles.get(db);
+  if (!style) {
+    const probe = db.selectFrom('agencies').select('id').where('id', '=', '').compile().sql;
+    style = probe.includes('$1') ? 'dollar' : 'question';
+    placeholderStyles.set(db, style);
+  }
+  return style;
+}
+
+function insertText(table: string, columns: string[], rowCount: number, style: Placeholder): string {
+  const key = `${style}|${table}|${columns.join(',')}|${rowCount}`;
+  let text = sqlTexts.get(key);
+  if (!text) {
+    let n = 0;
+    const rows: string[] = [];
+    for (let r = 0; r < rowCount; r += 1) {
+      rows.push(`(${columns.map(() => (style === 'dollar' ? `$${++n}` : '?')).join(', ')})`);
+    }
+    text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${rows.join(', ')}`;
+    sqlTexts.set(key, text);
+  }
+  return text;
+}
+
+/**
+ * Inserts many rows of one table with as few statements as the parameter limit allows, building
+ * the SQL text directly: for the million-row sync, Kysely's per-value query tree costs more than
+ * the insert itself. Every row must have the same columns as the first.
+ */
+export async function bulkInsert(db: Executor, table: keyof DB, rows: readonly object[]): Promise<void> {
+  const first = rows[0];
+  if (!first) return;
+  const columns = Object.keys(first);
+  const style = placeholderStyle(db);
+  const perStatement = Math.max(1, Math.min(maxRowsPerStatement, Math.floor(maxParameters / columns.length)));
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const chunk = rows.slice(start, start + perStatement);
+    const parameters: unknown[] = [];
+    for (const row of chunk) for (const column of columns) parameters.push((row as Record<string, unknown>)[column] ?? null);
+    await db.executeQuery(CompiledQuery.raw(insertText(table, columns, chunk.length, style), parameters));
+  }
+}

@@ -1,0 +1,180 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import type { Database } from '../../db/database.ts';
+import type { AuditLog } from '../../domain/audit/audit.service.ts';
+import type { RequestContext } from '../../domain/auth/actor.ts';
+import { agencyScope, authorize } from '../../domain/auth/permissions.ts';
+import { leaseOwner, type Leases } from '../../scheduler/leases.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { calendarDateAt } from '../../shared/dates.ts';
+import { AppError, assertThat } from '../../shared/errors.ts';
+import { isId, newId } from '../../shared/ids.ts';
+import type { SyncRunsTable } from '../../db/schema.ts';
+import { type ReadOptions, readSource } from '../sources/read-source.ts';
+import type { SourceService } from '../sources/sources.service.ts';
+import { updateSourceWatermark } from '../sources/sources.repo.ts';
+import { applyBatch } from './apply.ts';
+import { type Change, type Plan, planSync } from './plan.ts';
+import * as runs from './sync-runs.repo.ts';
+import * as state from './sync-state.repo.ts';
+
+export interface SyncOptions extends ReadOptions {
+  trigger?: SyncRunsTable['trigger'];
+  dryRun?: boolean;
+  /** Go ahead even when the run would disable more accounts than the threshold allows. */
+  confirm?: boolean;
+  /** Apply the valid rows of a source that has invalid ones. */
+  skipInvalid?: boolean;
+  onProgress?: (applied: number, total: number) => void;
+}
+
+export interface SyncSettings {
+  /** Where dry runs write their full plan as JSON lines. */
+  planDir: string;
+  /** A run may disable at most this share of the agency's accounts without --confirm… */
+  thresholdRatio: number;
+  /** …but never fewer than this many. */
+  thresholdMinimum: number;
+  batchSize: number;
+}
+
+export const defaultSyncSettings: Omit<SyncSettings, 'planDir'> = { thresholdRatio: 0.05, thresholdMinimum: 25, batchSize: 2000 };
+
+const leaseTtlMs = 120_000;
+const maxStoredProblems = 1000;
+
+export type SyncService = ReturnType<typeof createSyncService>;
+
+export function createSyncService(deps: { db: Database; clock: Clock; audit: AuditLog; leases: Leases; sources: SourceService; settings: SyncSettings }) {
+  const { db, clock, settings } = deps;
+
+  async function writePlanFile(runId: string, plan: Plan): Promise<string> {
+    await mkdir(settings.planDir, { recursive: true });
+    const path = join(settings.planDir, `${runId}.jsonl`);
+    const out = createWriteStream(path);
+    for (const change of plan.changes) {
+      if (!out.write(`${JSON.stringify(describeChange(change))}\n`)) await once(out, 'drain');
+    }
+    for (const problem of plan.problems) out.write(`${JSON.stringify({ kind: 'problem', ...problem })}\n`);
+    out.end();
+    await once(out, 'finish');
+    return path;
+  }
+
+  /** Reconciles one directory source with Gatehouse: plan, check the threshold, apply in batches. */
+  async function run(ctx: RequestContext, sourceId: string, options: SyncOptions = {}): Promise<runs.SyncRun> {
+    const source = await deps.sources.get(ctx, sourceId);
+    authorize(ctx.actor, 'sync.run', source.agencyId, 'source.not_found', 'directory source');
+    const runId = newId();
+    const lease = await deps.leases.acquire(`sync:${source.id}`, leaseOwner(runId), leaseTtlMs);
+    assertThat(lease, 'sync.already_running', `A sync of source "${source.name}" is already running; wait for it to finish (see GET /api/v1/sync/runs).`);
+    const runCtx: RequestContext = { actor: ctx.actor, requestId: `sync-run:${runId}` };
+    const startedAt = clock.now().toISOString();
+    await runs.insertRun(db, {
+      id: runId, source_id: source.id, agency_id: source.agencyId, trigger: options.trigger ?? 'manual', dry_run: options.dryRun ? 1 : 0,
+      status: 'running', started_at: startedAt, finished_at: null, counts: '{}', problems: '[]', plan_file: null, error: null,
+    });
+    const finish = async (status: SyncRunsTable['status'], plan: Plan | null, extra: { applied?: number; planFile?: string | null; error?: string | null } = {}) => {
+      await runs.finishRun(db, runId, {
+        status, finished_at: clock.now().toISOString(),
+        counts: JSON.stringify({ ...(plan?.counts ?? {}), applied: extra.applied ?? 0 }),
+        problems: JSON.stringify((plan?.problems ?? []).slice(0, maxStoredProblems)),
+        plan_file: extra.planFile ?? null, error: extra.error ?? null,
+      });
+      const finished = await runs.findRun(db, runId);
+      if (!finished) throw new AppError('internal', 'The sync run record vanished.');
+      return finished;
+    };
+    try {
+      const snapshot = await readSource(source, options);
+      if (snapshot.invalid.length > 0 && !options.skipInvalid) {
+        const plan: Plan = { changes: [], counts: emptyCounts(snapshot.invalid.length), problems: snapshot.invalid };
+        const first = snapshot.invalid.slice(0, 3).map((p) => `${p.ref}: ${p.reason}`).join('; ');
+        return await finish('failed', plan, { error: `${snapshot.invalid.length} invalid record(s), nothing applied (${first}). Fix the source, or run with --skip-invalid to apply the valid ones.` });
+      }
+      const agency = await state.loadAgencyContext(db, source.agencyId);
+      if (!agency) throw new AppError('agency.not_found', 'The source belongs to an agency without a holding unit.');
+      const known = await state.loadSourceWorkers(db, source.id);
+      const accounts = await state.loadAgencyAccounts(db, source.agencyId);
+      const loginsToCheck = snapshot.records
+        .filter((r) => known.get(r.externalId)?.loginKey !== r.loginId.toLowerCase())
+        .map((r) => r.loginId.toLowerCase());
+      const plan = planSync({
+        records: snapshot.records, invalid: snapshot.invalid, known, accounts, agency,
+        loginsTakenElsewhere: await state.findLoginOwners(db, loginsToCheck, source.id),
+        today: calendarDateAt(clock.now(), agency.timeZone), complete: snapshot.complete && snapshot.invalid.length === 0, newId: () => newId(),
+      });
+      plan.problems.push(...snapshot.warnings);
+      if (options.dryRun) return await finish('planned', plan, { planFile: await writePlanFile(runId, plan) });
+
+      const accountCount = await state.countAgencyAccounts(db, source.agencyId);
+      const limit = Math.max(settings.thresholdMinimum, Math.floor(accountCount * settings.thresholdRatio));
+      if (plan.counts.disables > limit && !options.confirm) {
+        return await finish('stopped_threshold', plan, {
+          planFile: await writePlanFile(runId, plan),
+          error: `This run would disable ${plan.counts.disables} workers, more than the limit of ${limit} (${settings.thresholdRatio * 100}% of ${accountCount} accounts, at least ${settings.thresholdMinimum}). Nothing was changed. Check the plan file; if it is right, run again with --confirm.`,
+        });
+      }
+
+      let applied = 0;
+      let lastRenew = Date.now();
+      const apply = { ctx: runCtx, audit: deps.audit, agency, accounts, sourceId: source.id, sourceKind: source.kind, runId, now: '' };
+      for (let i = 0; i < plan.changes.length; i += settings.batchSize) {
+        const batch = plan.changes.slice(i, i + settings.batchSize);
+        apply.now = clock.now().toISOString();
+        await db.transaction().execute((trx) => applyBatch(trx, apply, batch));
+        applied += batch.length;
+        options.onProgress?.(applied, plan.changes.length);
+        if (Date.now() - lastRenew > leaseTtlMs / 4) {
+          assertThat(await lease.renew(), 'sync.already_running', 'Another process took over this sync run; stopping.');
+          lastRenew = Date.now();
+        }
+      }
+      if (snapshot.watermark) await updateSourceWatermark(db, source.id, snapshot.watermark, clock.now().toISOString());
+      return await finish('succeeded', plan, { applied });
+    } catch (error) {
+      await finish('failed', null, { error: error instanceof Error ? error.message : String(error) });
+      throw error;
+    } finally {
+      await lease.release();
+    }
+  }
+
+  async function getRun(ctx: RequestContext, id: string): Promise<runs.SyncRun> {
+    const found = isId(id) ? await runs.findRun(db, id) : undefined;
+    if (!found) throw new AppError('sync_run.not_found', 'No sync run with that id.');
+    authorize(ctx.actor, 'sources.read', found.agencyId, 'sync_run.not_found', 'sync run');
+    return found;
+  }
+
+  async function listRuns(ctx: RequestContext, filter: { agencyId?: string | undefined; sourceId?: string | undefined; before?: string | undefined; limit: number }) {
+    let agencyIds = agencyScope(ctx.actor, 'sources.read');
+    if (filter.agencyId) {
+      authorize(ctx.actor, 'sources.read', filter.agencyId, 'agency.not_found', 'agency');
+      agencyIds = [filter.agencyId];
+    }
+    return runs.listRuns(db, { agencyIds, sourceId: filter.sourceId, beforeStartedAt: filter.before, limit: filter.limit });
+  }
+
+  return { run, getRun, listRuns };
+}
+
+function emptyCounts(invalid: number): Plan['counts'] {
+  return { records: invalid, unchanged: 0, joiners: 0, updates: 0, movers: 0, disables: 0, enables: 0, gone: 0, repairs: 0, conflicts: 0, invalid };
+}
+
+/** One line of a plan file: what will change, for a person to read before confirming. */
+export function describeChange(change: Change): Record<string, unknown> {
+  switch (change.kind) {
+    case 'join':
+      return { kind: 'join', externalId: change.record.externalId, loginId: change.record.loginId, unitCode: change.record.unitCode, jobType: change.record.jobType, enabled: change.enabled };
+    case 'update':
+      return { kind: 'update', externalId: change.record.externalId, loginId: change.record.loginId, mover: change.mover, enabled: change.enabled, wasEnabled: change.worker.enabled === 1 };
+    case 'gone':
+      return { kind: 'disable', externalId: change.worker.externalId, reason: 'no longer in the directory' };
+    case 'repair':
+      return { kind: 'repair', externalId: change.worker.externalId, enabled: change.enabled };
+  }
+}
