@@ -112,6 +112,7 @@ const result = {
   statuses: [first.status, nochange.status, onepct.status],
   nochange_changes: (nochange.counts.joiners ?? 0) + (nochange.counts.updates ?? 0) + (nochange.counts.repairs ?? 0),
   audit_ok: verdict.ok,
+  timings_ms: { first: first.counts.timingsMs, nochange: nochange.counts.timingsMs, onepct: onepct.counts.timingsMs },
 };
 console.log(JSON.stringify(result));
 await handle.destroy();

@@ -25,6 +25,7 @@ import { createApplicationRoutes } from './http/routes/applications.routes.ts';
 import { createAuditRoutes } from './http/routes/audit.routes.ts';
 import { createGrantRoutes } from './http/routes/grants.routes.ts';
 import { createHealthRoutes } from './http/routes/health.routes.ts';
+import { createSyncRoutes } from './http/routes/sync.routes.ts';
 import { createTemplateRoutes } from './http/routes/templates.routes.ts';
 import { createUnitRoutes } from './http/routes/units.routes.ts';
 import { createWorkerRoutes } from './http/routes/workers.routes.ts';
@@ -52,11 +53,11 @@ export function createServices(deps: AppDeps) {
   const tokens = createTokenService({ db, clock, audit });
   const agencies = createAgencyService({ db, clock, audit });
   const units = createUnitService({ db, clock, audit });
-  const workers = createWorkerService({ db, clock, audit });
   const applications = createApplicationService({ db, clock, audit });
   const functions = createFunctionService({ db, clock, audit });
   const templates = createTemplateService({ db, clock, audit });
   const accounts = createAccountService({ db, clock, audit });
+  const workers = createWorkerService({ db, clock, audit, accounts });
   const grants = createGrantService({ db, clock, audit });
   const workItems = createWorkItemService({ db, clock, audit });
   const access = createEffectiveAccessService({ db, clock });
@@ -89,6 +90,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   api.route('/', createGrantRoutes(services));
   api.route('/', createWorkItemRoutes(services));
   api.route('/', createAccessRoutes(services));
+  api.route('/', createSyncRoutes(services));
   app.route('/api/v1', api);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'An API token from `gatehouse token create`.' });

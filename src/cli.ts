@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { registerAuditCommands } from './cli/audit.command.ts';
 import { registerMigrateCommand } from './cli/migrate.command.ts';
 import { registerServeCommand } from './cli/serve.command.ts';
+import { registerSyncCommands } from './cli/sync.command.ts';
 import { registerTokenCommands } from './cli/token.command.ts';
 import { AppError } from './shared/errors.ts';
 
@@ -15,6 +16,7 @@ registerServeCommand(program);
 registerMigrateCommand(program);
 registerTokenCommands(program);
 registerAuditCommands(program);
+registerSyncCommands(program);
 
 try {
   await program.parseAsync(process.argv);

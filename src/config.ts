@@ -16,6 +16,8 @@ export interface Config {
   host: string;
   /** `postgres://…`, or the SQLite file path. */
   databaseUrl: string;
+  /** Where Gatehouse keeps its files: the embedded database, sync plans. */
+  dataDir: string;
   loadDemo: boolean;
   demoSeed: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -34,6 +36,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL ?? `${e.GATEHOUSE_DATA_DIR.replace(/\/$/, '')}/gatehouse.sqlite`,
+    dataDir: e.GATEHOUSE_DATA_DIR,
     loadDemo: e.GATEHOUSE_DEMO === '1',
     demoSeed: e.GATEHOUSE_DEMO_SEED,
     logLevel: e.LOG_LEVEL,

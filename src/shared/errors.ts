@@ -39,6 +39,7 @@ export const statusByCode = {
   'work_item.closed': 409,
   'conflict.version': 409,
   'input.invalid': 422,
+  'demo.already_loaded': 409,
   'source.not_found': 404,
   'sync_run.not_found': 404,
   'source.duplicate': 409,

@@ -103,6 +103,25 @@ export function createAccountService(deps: { db: Database; clock: Clock; audit: 
     return applyChange(trx, ctx, account, { status: 'disabled', disabledBy: input.disabledBy }, 'account.disabled', input.reason);
   }
 
+  /**
+   * Rule 4's immediate path: makes every account of the worker follow the directory in the
+   * caller's transaction. A directory disable disables every active account; enabling again
+   * restores only accounts the directory disabled, never a coordinator's or a leave disable.
+   * The caller has already authorized the directory change.
+   */
+  async function followDirectoryInTransaction(trx: Executor, ctx: RequestContext, workerId: string, enabled: boolean, reason: string): Promise<Account[]> {
+    const accounts = await repo.listAccounts(trx, { workerId, limit: 1000 });
+    const changed: Account[] = [];
+    for (const account of accounts) {
+      if (!enabled && account.status === 'active') {
+        changed.push(await applyChange(trx, ctx, account, { status: 'disabled', disabledBy: 'directory' }, 'account.disabled', reason));
+      } else if (enabled && account.status === 'disabled' && account.disabledBy === 'directory') {
+        changed.push(await applyChange(trx, ctx, account, { status: 'active', disabledBy: null }, 'account.enabled', reason));
+      }
+    }
+    return changed;
+  }
+
   /** A security coordinator's disable. */
   async function disable(ctx: RequestContext, id: string, reason: string): Promise<Account> {
     return deps.db.transaction().execute((trx) => disableInTransaction(trx, ctx, id, { reason, disabledBy: 'coordinator' }));
@@ -172,5 +191,5 @@ export function createAccountService(deps: { db: Database; clock: Clock; audit: 
     return toPage(rows, page.limit, (a) => a.id);
   }
 
-  return { open, openAccountInTransaction, disable, disableInTransaction, enable, move, endDate, get, listForAgency, listForWorker };
+  return { open, openAccountInTransaction, disable, disableInTransaction, followDirectoryInTransaction, enable, move, endDate, get, listForAgency, listForWorker };
 }

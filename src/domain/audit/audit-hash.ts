@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AuditEventRow } from '../../db/schema.ts';
 
 export const genesisHash = '0'.repeat(64);
@@ -20,5 +20,5 @@ export function hashAuditEvent(event: Omit<AuditEventRow, 'hash'>): string {
     event.after,
     event.prev_hash,
   ]);
-  return createHash('sha256').update(canonical).digest('hex');
+  return hash('sha256', canonical, 'hex');
 }

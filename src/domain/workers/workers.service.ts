@@ -5,6 +5,7 @@ import { AppError, assertThat } from '../../shared/errors.ts';
 import { isId, newId } from '../../shared/ids.ts';
 import { type Page, type PageRequest, decodeCursor, toPage } from '../../shared/page.ts';
 import { findAgency } from '../agencies/agencies.repo.ts';
+import type { AccountService } from '../accounts/accounts.service.ts';
 import type { AuditLog } from '../audit/audit.service.ts';
 import type { RequestContext } from '../auth/actor.ts';
 import { type Permission, authorize } from '../auth/permissions.ts';
@@ -49,7 +50,7 @@ function decodeSortKey(cursor: string | undefined): repo.WorkerSortKey | undefin
 
 export type WorkerService = ReturnType<typeof createWorkerService>;
 
-export function createWorkerService(deps: { db: Database; clock: Clock; audit: AuditLog }) {
+export function createWorkerService(deps: { db: Database; clock: Clock; audit: AuditLog; accounts: Pick<AccountService, 'followDirectoryInTransaction'> }) {
   async function requireAgency(ctx: RequestContext, agencyId: string, permission: Permission): Promise<void> {
     const agency = isId(agencyId) ? await findAgency(deps.db, agencyId) : undefined;
     if (!agency) throw new AppError('agency.not_found', 'No agency with that id.');
@@ -156,6 +157,7 @@ export function createWorkerService(deps: { db: Database; clock: Clock; audit: A
       await deps.audit.record(trx, ctx, [
         { action: enabled ? 'worker.enabled' : 'worker.disabled', subjectType: 'worker', subjectId: id, agencyId: worker.agencyId, reason, before: { enabled: worker.enabled }, after: { enabled } },
       ]);
+      await deps.accounts.followDirectoryInTransaction(trx, ctx, id, enabled, reason);
       return updated;
     });
   }

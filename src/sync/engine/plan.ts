@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { DirectoryProblem, DirectoryRecord } from '../directory-record.ts';
-import type { AgencyContext, KnownAccount, KnownWorker } from './sync-state.repo.ts';
+import type { AgencyContext, KnownWorker } from './sync-state.repo.ts';
 
 /** A worker the directory has and Gatehouse does not: registered, with accounts in N01. */
 export interface JoinChange {
@@ -64,7 +64,8 @@ export interface PlanInput {
   records: DirectoryRecord[];
   invalid: DirectoryProblem[];
   known: Map<string, KnownWorker>;
-  accounts: Map<string, KnownAccount[]>;
+  /** Workers whose accounts are out of line with their directory state, or missing. */
+  needRepair: Set<string>;
   agency: AgencyContext;
   /** Login keys of the records that belong to workers outside this source. */
   loginsTakenElsewhere: Set<string>;
@@ -82,7 +83,7 @@ export function hashRecord(record: DirectoryRecord): string {
     record.externalId, record.loginId, record.firstName, record.lastName, record.email, record.unitCode, record.jobType,
     record.supervisorExternalId, record.enabled, record.hireDate, record.terminationDate,
   ].join('\u001f');
-  return createHash('sha1').update(canonical).digest('base64');
+  return hash('sha1', canonical, 'base64');
 }
 
 function findDuplicates(records: DirectoryRecord[], keyOf: (r: DirectoryRecord) => string): Set<string> {
@@ -94,13 +95,6 @@ function findDuplicates(records: DirectoryRecord[], keyOf: (r: DirectoryRecord) 
     else seen.add(key);
   }
   return duplicated;
-}
-
-/** True when an account is missing, or active while the directory says disabled, or the reverse. */
-function accountsNeedRepair(enabled: boolean, accounts: KnownAccount[] | undefined, agency: AgencyContext): boolean {
-  const list = accounts ?? [];
-  if (agency.provisionedApplicationIds.some((appId) => !list.some((a) => a.applicationId === appId))) return true;
-  return list.some((a) => (enabled ? a.status === 'disabled' && a.disabledBy === 'directory' : a.status === 'active'));
 }
 
 /** Diffs what the directory says against what Gatehouse knows; changes nothing. */
@@ -156,7 +150,7 @@ export function planSync(input: PlanInput): Plan {
     const jobType = record.jobType ?? unassignedJobType;
     const wasEnabled = worker.enabled === 1;
     if (worker.hash === hash && wasEnabled === enabled && worker.supervisorId === supervisorId) {
-      if (accountsNeedRepair(enabled, input.accounts.get(worker.id), agency)) {
+      if (input.needRepair.has(worker.id)) {
         counts.repairs += 1;
         changes.push({ kind: 'repair', worker, enabled });
       } else {
@@ -175,8 +169,7 @@ export function planSync(input: PlanInput): Plan {
   if (input.complete) {
     for (const worker of known.values()) {
       if (seen.has(worker.externalId)) continue;
-      const accountsActive = (input.accounts.get(worker.id) ?? []).some((a) => a.status === 'active');
-      if (worker.enabled === 0 && !accountsActive) continue;
+      if (worker.enabled === 0 && !input.needRepair.has(worker.id)) continue;
       counts.gone += 1;
       counts.disables += 1;
       changes.push({ kind: 'gone', worker });

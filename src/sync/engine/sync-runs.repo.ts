@@ -13,7 +13,7 @@ export interface SyncRun {
   status: SyncRunsTable['status'];
   startedAt: string;
   finishedAt: string | null;
-  counts: Partial<PlanCounts> & { applied?: number };
+  counts: Partial<PlanCounts> & { applied?: number; timingsMs?: Record<string, number> };
   problems: DirectoryProblem[];
   planFile: string | null;
   error: string | null;

@@ -55,7 +55,7 @@ export async function loadAgencyContext(db: Executor, agencyId: string): Promise
   };
 }
 
-/** Every worker of the source, read by keyset pages so a million rows never sit in one result. */
+/** Every worker of the source, read by keyset pages on the source's index. */
 export async function loadSourceWorkers(db: Executor, sourceId: string): Promise<Map<string, KnownWorker>> {
   const known = new Map<string, KnownWorker>();
   let after = '';
@@ -68,39 +68,67 @@ export async function loadSourceWorkers(db: Executor, sourceId: string): Promise
         'leave_return as leaveReturn', 'version',
       ])
       .where('source_id', '=', sourceId)
-      .where('id', '>', after)
-      .orderBy('id')
+      .where('external_id', '>', after)
+      .orderBy('source_id')
+      .orderBy('external_id')
       .limit(pageSize)
       .execute();
-    for (const row of rows) if (row.externalId !== null) known.set(row.externalId, { ...row, externalId: row.externalId });
+    for (const row of rows) known.set(row.externalId ?? '', row as KnownWorker);
     const last = rows.at(-1);
-    if (!last || rows.length < pageSize) return known;
-    after = last.id;
+    if (!last?.externalId || rows.length < pageSize) return known;
+    after = last.externalId;
   }
 }
 
-/** The accounts of the agency, grouped by worker. */
-export async function loadAgencyAccounts(db: Executor, agencyId: string): Promise<Map<string, KnownAccount[]>> {
+/** The accounts of these workers, grouped by worker. */
+export async function loadAccountsOf(db: Executor, workerIds: string[]): Promise<Map<string, KnownAccount[]>> {
   const byWorker = new Map<string, KnownAccount[]>();
-  let after = '';
-  for (;;) {
+  for (let i = 0; i < workerIds.length; i += 5000) {
     const rows = await db
       .selectFrom('accounts')
       .select(['id', 'worker_id as workerId', 'application_id as applicationId', 'status', 'disabled_by as disabledBy', 'unit_id as unitId', 'end_date as endDate', 'version'])
-      .where('agency_id', '=', agencyId)
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(pageSize)
+      .where('worker_id', 'in', workerIds.slice(i, i + 5000))
       .execute();
     for (const row of rows) {
       const list = byWorker.get(row.workerId);
       if (list) list.push(row);
       else byWorker.set(row.workerId, [row]);
     }
-    const last = rows.at(-1);
-    if (!last || rows.length < pageSize) return byWorker;
-    after = last.id;
   }
+  return byWorker;
+}
+
+/**
+ * Workers of the source whose accounts do not follow their directory state: an account active
+ * while the worker is disabled, disabled by the directory while the worker is enabled, or missing.
+ */
+export async function findWorkersNeedingRepair(db: Executor, sourceId: string, provisionedApplicationIds: string[]): Promise<Set<string>> {
+  const ids = new Set<string>();
+  const misaligned = await db
+    .selectFrom('workers as w')
+    .innerJoin('accounts as a', 'a.worker_id', 'w.id')
+    .select('w.id')
+    .where('w.source_id', '=', sourceId)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('w.enabled', '=', 1), eb('a.status', '=', 'disabled'), eb('a.disabled_by', '=', 'directory')]),
+        eb.and([eb('w.enabled', '=', 0), eb('a.status', '=', 'active')]),
+      ]),
+    )
+    .execute();
+  for (const row of misaligned) ids.add(row.id);
+  for (const applicationId of provisionedApplicationIds) {
+    const missing = await db
+      .selectFrom('workers as w')
+      .select('w.id')
+      .where('w.source_id', '=', sourceId)
+      .where((eb) =>
+        eb.not(eb.exists(eb.selectFrom('accounts as a').select('a.id').whereRef('a.worker_id', '=', 'w.id').where('a.application_id', '=', applicationId))),
+      )
+      .execute();
+    for (const row of missing) ids.add(row.id);
+  }
+  return ids;
 }
 
 /** Which of these login keys belong to workers outside the source (they cannot be reused). */

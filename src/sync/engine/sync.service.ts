@@ -6,13 +6,14 @@ import type { Database } from '../../db/database.ts';
 import type { AuditLog } from '../../domain/audit/audit.service.ts';
 import type { RequestContext } from '../../domain/auth/actor.ts';
 import { agencyScope, authorize } from '../../domain/auth/permissions.ts';
-import { leaseOwner, type Leases } from '../../scheduler/leases.ts';
+import { type Lease, leaseOwner, type Leases } from '../../scheduler/leases.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { calendarDateAt } from '../../shared/dates.ts';
 import { AppError, assertThat } from '../../shared/errors.ts';
 import { isId, newId } from '../../shared/ids.ts';
 import type { SyncRunsTable } from '../../db/schema.ts';
 import { type ReadOptions, readSource } from '../sources/read-source.ts';
+import type { DirectorySource } from '../sources/sources.schemas.ts';
 import type { SourceService } from '../sources/sources.service.ts';
 import { updateSourceWatermark } from '../sources/sources.repo.ts';
 import { applyBatch } from './apply.ts';
@@ -40,7 +41,7 @@ export interface SyncSettings {
   batchSize: number;
 }
 
-export const defaultSyncSettings: Omit<SyncSettings, 'planDir'> = { thresholdRatio: 0.05, thresholdMinimum: 25, batchSize: 2000 };
+export const defaultSyncSettings: Omit<SyncSettings, 'planDir'> = { thresholdRatio: 0.05, thresholdMinimum: 25, batchSize: 5000 };
 
 const leaseTtlMs = 120_000;
 const maxStoredProblems = 1000;
@@ -63,23 +64,49 @@ export function createSyncService(deps: { db: Database; clock: Clock; audit: Aud
     return path;
   }
 
-  /** Reconciles one directory source with Gatehouse: plan, check the threshold, apply in batches. */
-  async function run(ctx: RequestContext, sourceId: string, options: SyncOptions = {}): Promise<runs.SyncRun> {
+  /**
+   * Starts reconciling one directory source with Gatehouse (plan, check the threshold, apply in
+   * batches). Resolves once the run is recorded and holds its lease; `completion` resolves when
+   * it has finished. A second run of the same source is refused while one runs.
+   */
+  async function start(ctx: RequestContext, sourceId: string, options: SyncOptions = {}): Promise<{ run: runs.SyncRun; completion: Promise<runs.SyncRun> }> {
     const source = await deps.sources.get(ctx, sourceId);
     authorize(ctx.actor, 'sync.run', source.agencyId, 'source.not_found', 'directory source');
     const runId = newId();
     const lease = await deps.leases.acquire(`sync:${source.id}`, leaseOwner(runId), leaseTtlMs);
     assertThat(lease, 'sync.already_running', `A sync of source "${source.name}" is already running; wait for it to finish (see GET /api/v1/sync/runs).`);
-    const runCtx: RequestContext = { actor: ctx.actor, requestId: `sync-run:${runId}` };
     const startedAt = clock.now().toISOString();
-    await runs.insertRun(db, {
-      id: runId, source_id: source.id, agency_id: source.agencyId, trigger: options.trigger ?? 'manual', dry_run: options.dryRun ? 1 : 0,
-      status: 'running', started_at: startedAt, finished_at: null, counts: '{}', problems: '[]', plan_file: null, error: null,
-    });
+    try {
+      await runs.insertRun(db, {
+        id: runId, source_id: source.id, agency_id: source.agencyId, trigger: options.trigger ?? 'manual', dry_run: options.dryRun ? 1 : 0,
+        status: 'running', started_at: startedAt, finished_at: null, counts: '{}', problems: '[]', plan_file: null, error: null,
+      });
+    } catch (error) {
+      await lease.release();
+      throw error;
+    }
+    const run = await runs.findRun(db, runId);
+    if (!run) throw new AppError('internal', 'The sync run record vanished.');
+    return { run, completion: execute({ actor: ctx.actor, requestId: `sync-run:${runId}` }, source, runId, lease, options) };
+  }
+
+  /** Runs a sync to its end. */
+  async function run(ctx: RequestContext, sourceId: string, options: SyncOptions = {}): Promise<runs.SyncRun> {
+    return (await start(ctx, sourceId, options)).completion;
+  }
+
+  async function execute(runCtx: RequestContext, source: DirectorySource, runId: string, lease: Lease, options: SyncOptions): Promise<runs.SyncRun> {
+    const timings: Record<string, number> = {};
+    let phaseStart = performance.now();
+    const phaseDone = (phase: string) => {
+      const now = performance.now();
+      timings[phase] = Math.round(now - phaseStart);
+      phaseStart = now;
+    };
     const finish = async (status: SyncRunsTable['status'], plan: Plan | null, extra: { applied?: number; planFile?: string | null; error?: string | null } = {}) => {
       await runs.finishRun(db, runId, {
         status, finished_at: clock.now().toISOString(),
-        counts: JSON.stringify({ ...(plan?.counts ?? {}), applied: extra.applied ?? 0 }),
+        counts: JSON.stringify({ ...(plan?.counts ?? {}), applied: extra.applied ?? 0, timingsMs: timings }),
         problems: JSON.stringify((plan?.problems ?? []).slice(0, maxStoredProblems)),
         plan_file: extra.planFile ?? null, error: extra.error ?? null,
       });
@@ -89,6 +116,7 @@ export function createSyncService(deps: { db: Database; clock: Clock; audit: Aud
     };
     try {
       const snapshot = await readSource(source, options);
+      phaseDone('read');
       if (snapshot.invalid.length > 0 && !options.skipInvalid) {
         const plan: Plan = { changes: [], counts: emptyCounts(snapshot.invalid.length), problems: snapshot.invalid };
         const first = snapshot.invalid.slice(0, 3).map((p) => `${p.ref}: ${p.reason}`).join('; ');
@@ -97,16 +125,18 @@ export function createSyncService(deps: { db: Database; clock: Clock; audit: Aud
       const agency = await state.loadAgencyContext(db, source.agencyId);
       if (!agency) throw new AppError('agency.not_found', 'The source belongs to an agency without a holding unit.');
       const known = await state.loadSourceWorkers(db, source.id);
-      const accounts = await state.loadAgencyAccounts(db, source.agencyId);
+      const needRepair = await state.findWorkersNeedingRepair(db, source.id, agency.provisionedApplicationIds);
+      phaseDone('load');
       const loginsToCheck = snapshot.records
         .filter((r) => known.get(r.externalId)?.loginKey !== r.loginId.toLowerCase())
         .map((r) => r.loginId.toLowerCase());
       const plan = planSync({
-        records: snapshot.records, invalid: snapshot.invalid, known, accounts, agency,
+        records: snapshot.records, invalid: snapshot.invalid, known, needRepair, agency,
         loginsTakenElsewhere: await state.findLoginOwners(db, loginsToCheck, source.id),
         today: calendarDateAt(clock.now(), agency.timeZone), complete: snapshot.complete && snapshot.invalid.length === 0, newId: () => newId(),
       });
       plan.problems.push(...snapshot.warnings);
+      phaseDone('plan');
       if (options.dryRun) return await finish('planned', plan, { planFile: await writePlanFile(runId, plan) });
 
       const accountCount = await state.countAgencyAccounts(db, source.agencyId);
@@ -118,6 +148,7 @@ export function createSyncService(deps: { db: Database; clock: Clock; audit: Aud
         });
       }
 
+      const accounts = await state.loadAccountsOf(db, plan.changes.flatMap((c) => (c.kind === 'join' ? [] : [c.worker.id])));
       let applied = 0;
       let lastRenew = Date.now();
       const apply = { ctx: runCtx, audit: deps.audit, agency, accounts, sourceId: source.id, sourceKind: source.kind, runId, now: '' };
@@ -132,6 +163,7 @@ export function createSyncService(deps: { db: Database; clock: Clock; audit: Aud
           lastRenew = Date.now();
         }
       }
+      phaseDone('apply');
       if (snapshot.watermark) await updateSourceWatermark(db, source.id, snapshot.watermark, clock.now().toISOString());
       return await finish('succeeded', plan, { applied });
     } catch (error) {
@@ -158,7 +190,7 @@ export function createSyncService(deps: { db: Database; clock: Clock; audit: Aud
     return runs.listRuns(db, { agencyIds, sourceId: filter.sourceId, beforeStartedAt: filter.before, limit: filter.limit });
   }
 
-  return { run, getRun, listRuns };
+  return { start, run, getRun, listRuns };
 }
 
 function emptyCounts(invalid: number): Plan['counts'] {

@@ -1,13 +1,24 @@
 import { z } from '@hono/zod-openapi';
+import { Cron } from 'croner';
 
 export const sourceKinds = ['builtin', 'csv', 'ldap', 'scim'] as const;
+
+function isCron(pattern: string): boolean {
+  try {
+    new Cron(pattern, { paused: true }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Five-field cron, e.g. "0 2 * * *" (02:00 every night, the default). */
 export const cronSchema = z
   .string()
   .trim()
   .max(100)
-  .regex(/^(\S+\s+){4}\S+$/, 'Use a five-field cron expression, e.g. "0 2 * * *" for 02:00 every night.');
+  .regex(/^(\S+\s+){4}\S+$/, 'Use a five-field cron expression, e.g. "0 2 * * *" for 02:00 every night.')
+  .refine(isCron, 'Not a valid cron expression; e.g. "0 2 * * *" is 02:00 every night.');
 
 export const createSourceSchema = z
   .strictObject({
