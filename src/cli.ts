@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { registerAuditCommands } from './cli/audit.command.ts';
+import { registerDemoCommand } from './cli/demo.command.ts';
 import { registerMigrateCommand } from './cli/migrate.command.ts';
 import { registerServeCommand } from './cli/serve.command.ts';
 import { registerSyncCommands } from './cli/sync.command.ts';
@@ -14,6 +15,7 @@ const program = new Command()
 
 registerServeCommand(program);
 registerMigrateCommand(program);
+registerDemoCommand(program);
 registerTokenCommands(program);
 registerAuditCommands(program);
 registerSyncCommands(program);

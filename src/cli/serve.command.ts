@@ -1,7 +1,50 @@
 import { serve } from '@hono/node-server';
 import type { Command } from 'commander';
 import { createApp } from '../app.ts';
-import { openRuntime } from './runtime.ts';
+import { findDemoAgencies, loadDemo } from '../demo/demo-loader.ts';
+import { ensureBuiltinApplications } from '../domain/applications/applications.service.ts';
+import { formatDemoSummary } from './demo.command.ts';
+import { type Runtime, openRuntime } from './runtime.ts';
+
+const dayMs = 24 * 60 * 60 * 1000;
+
+/**
+ * Demo mode only: loads the demo into an empty database, and mints a fresh state_admin token valid
+ * for 24 hours at every start, so a newcomer can call the API at once. With GATEHOUSE_DEMO=0 or
+ * --no-demo no token is ever minted here; create tokens with `gatehouse token create`.
+ */
+async function prepareDemo(runtime: Runtime): Promise<{ token: string; expiresAt: string } | null> {
+  const { services, cliContext: ctx } = runtime;
+  const agencies = await services.agencies.list(ctx, { limit: 1 });
+  if (agencies.items.length === 0) {
+    const summary = await loadDemo(services, runtime.handle.db, runtime.clock, { seed: runtime.config.demoSeed });
+    console.log(`${formatDemoSummary(summary)}\n`);
+  }
+  if ((await findDemoAgencies(services, ctx)).length === 0) return null;
+  const expiresAt = new Date(runtime.clock.now().getTime() + dayMs).toISOString();
+  const created = await services.tokens.create(ctx, { name: 'Demo administrator (serve)', role: 'state_admin', agencyId: null, expiresAt });
+  return { token: created.token, expiresAt };
+}
+
+function printWhereToGo(publicUrl: string, demo: { token: string; expiresAt: string } | null): void {
+  const lines = [
+    '',
+    `Gatehouse is running at ${publicUrl}`,
+    `  API:          ${publicUrl}/api/v1`,
+    `  API docs:     ${publicUrl}/openapi.json`,
+    `  Health:       ${publicUrl}/healthz`,
+  ];
+  if (demo) {
+    lines.push(
+      '',
+      `Demo mode: the agencies CEDAR and HARBOR are loaded. A state_admin token, valid until ${demo.expiresAt}:`,
+      `  ${demo.token}`,
+      `Try: curl -H "Authorization: Bearer ${demo.token}" ${publicUrl}/api/v1/agencies`,
+      'Turn demo mode off with GATEHOUSE_DEMO=0 or --no-demo.',
+    );
+  }
+  console.log(lines.join('\n'));
+}
 
 export function registerServeCommand(program: Command): void {
   program
@@ -11,12 +54,13 @@ export function registerServeCommand(program: Command): void {
     .action(async (options: { demo: boolean }) => {
       const runtime = await openRuntime();
       const { config, logger } = runtime;
+      await ensureBuiltinApplications(runtime.handle.db, runtime.clock.now().toISOString());
+      const demo = config.loadDemo && options.demo ? await prepareDemo(runtime) : null;
       const { app } = createApp({ db: runtime.handle.db, dbKind: runtime.handle.kind, clock: runtime.clock, logger }, runtime.services);
       const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
         logger.info({ port: info.port, database: runtime.handle.kind }, 'Gatehouse is listening');
-        console.log(`\nGatehouse is running at ${config.publicUrl}  (API docs: ${config.publicUrl}/openapi.json)`);
+        printWhereToGo(config.publicUrl, demo);
       });
-      void options;
       const shutdown = () => {
         server.close(() => {
           void runtime.close().then(() => process.exit(0));
