@@ -26,6 +26,7 @@ import { createAuditRoutes } from './http/routes/audit.routes.ts';
 import { createGrantRoutes } from './http/routes/grants.routes.ts';
 import { createHealthRoutes } from './http/routes/health.routes.ts';
 import { createSyncRoutes } from './http/routes/sync.routes.ts';
+import { createTokenRoutes } from './http/routes/tokens.routes.ts';
 import { createTemplateRoutes } from './http/routes/templates.routes.ts';
 import { createUnitRoutes } from './http/routes/units.routes.ts';
 import { createWorkerRoutes } from './http/routes/workers.routes.ts';
@@ -91,6 +92,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   api.route('/', createWorkItemRoutes(services));
   api.route('/', createAccessRoutes(services));
   api.route('/', createSyncRoutes(services));
+  api.route('/', createTokenRoutes(services));
   app.route('/api/v1', api);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'An API token from `gatehouse token create`.' });

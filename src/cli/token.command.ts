@@ -38,4 +38,17 @@ export function registerTokenCommands(program: Command): void {
         await runtime.close();
       }
     });
+  token
+    .command('revoke')
+    .description('Revoke an API token at once')
+    .argument('<token-id>', 'the id printed when the token was created')
+    .action(async (tokenId: string) => {
+      const runtime = await openRuntime({ logLevel: 'warn' });
+      try {
+        await runtime.services.tokens.revoke(runtime.cliContext, tokenId);
+        console.log(`Token ${tokenId} revoked.`);
+      } finally {
+        await runtime.close();
+      }
+    });
 }

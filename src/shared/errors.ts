@@ -32,6 +32,7 @@ export const statusByCode = {
   'account.end_dated': 409,
   'account.open_work_items': 409,
   'grant.already_revoked': 409,
+  'token.already_revoked': 409,
   'grant.duplicate': 409,
   'grant.self_grant': 403,
   'work_item.duplicate': 409,

@@ -83,7 +83,7 @@ export function createTokenService(deps: { db: Database; clock: Clock; audit: Au
         else authorize(ctx.actor, 'tokens.write', role.agencyId, 'token.not_found', 'token');
       }
     }
-    assertThat(!token.revokedAt, 'conflict.version', 'That token is already revoked.');
+    assertThat(!token.revokedAt, 'token.already_revoked', 'That token is already revoked; nothing to do.');
     await deps.db.transaction().execute(async (trx) => {
       await repo.revokeToken(trx, tokenId, deps.clock.now().toISOString());
       await deps.audit.record(trx, ctx, [{ action: 'token.revoked', subjectType: 'token', subjectId: tokenId, agencyId: roles[0]?.agencyId ?? null }]);

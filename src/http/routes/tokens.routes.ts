@@ -1,0 +1,31 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { createdTokenSchema, createTokenSchema } from '../../domain/auth/tokens.schemas.ts';
+import type { TokenService } from '../../domain/auth/tokens.service.ts';
+import { bearerSecurity, errorResponses, idParamSchema, jsonBody, jsonResponse } from '../common-schemas.ts';
+import { createRouter } from '../router.ts';
+
+const tags = ['Tokens'];
+
+const createTokenRoute = createRoute({
+  method: 'post', path: '/tokens', tags, security: bearerSecurity,
+  summary: 'Create a principal with one role and its API token (shown once)',
+  description: 'State administrators create any token; LAN administrators create tokens for roles in their own agency.',
+  request: { body: jsonBody(createTokenSchema) },
+  responses: { 201: jsonResponse(createdTokenSchema, 'The token, shown only in this response'), ...errorResponses },
+});
+
+const revokeTokenRoute = createRoute({
+  method: 'delete', path: '/tokens/{id}', tags, security: bearerSecurity,
+  summary: 'Revoke a token at once (your own, or one you could have created)',
+  request: { params: idParamSchema },
+  responses: { 200: jsonResponse(z.object({ revoked: z.literal(true) }), 'Revoked'), ...errorResponses },
+});
+
+export function createTokenRoutes(deps: { tokens: TokenService }) {
+  return createRouter()
+    .openapi(createTokenRoute, async (c) => c.json(await deps.tokens.create(c.get('ctx'), c.req.valid('json')), 201))
+    .openapi(revokeTokenRoute, async (c) => {
+      await deps.tokens.revoke(c.get('ctx'), c.req.valid('param').id);
+      return c.json({ revoked: true as const }, 200);
+    });
+}
