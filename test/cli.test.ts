@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { missingTools } from './helpers/system-tools.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'gatehouse.mjs');
@@ -94,7 +95,7 @@ describe('gatehouse CLI', () => {
     assert.match(again.stderr, /already in this database/);
   });
 
-  it('fails audit verify, naming the event, once one audit row is altered with sqlite3', () => {
+  it('fails audit verify, naming the event, once one audit row is altered with sqlite3', { skip: missingTools('/usr/bin/sqlite3') }, () => {
     execFileSync('/usr/bin/sqlite3', [join(dataDir, 'gatehouse.sqlite'), "update audit_events set reason='x' where seq=5"]);
     const verify = cli('audit', 'verify');
     assert.equal(verify.status, 1);

@@ -8,6 +8,7 @@ import { type Slapd, loadLdif, modifyLdif, startSlapd } from '../../../../test/h
 import type { DirectoryRecord } from '../../directory-record.ts';
 import { type LdapReadSummary, LdapSourceError, readLdapDirectory } from './ldap-source.ts';
 import { ldapSourceConfigSchema } from './ldap-source.schemas.ts';
+import { missingTools, slapdTools } from '../../../../test/helpers/system-tools.ts';
 
 const workerCount = 1200;
 const people = 'ou=people,dc=gatehouse,dc=test';
@@ -90,7 +91,7 @@ async function readAll(config: ReturnType<typeof ldapSourceConfigSchema.parse>, 
   return { batches, records: batches.flat(), summary };
 }
 
-describe('LDAP directory source against a real slapd', () => {
+describe('LDAP directory source against a real slapd', { skip: missingTools(...slapdTools) }, () => {
   let slapd: Slapd;
   let dataDir: string;
   const configFor = (overrides: Record<string, unknown> = {}) =>
