@@ -5,9 +5,12 @@ import { AppError } from '../../shared/errors.ts';
 import { isId } from '../../shared/ids.ts';
 import type { RequestContext } from '../auth/actor.ts';
 import { authorize } from '../auth/permissions.ts';
+import { findAccount, findAccountStateAt } from '../accounts/accounts.repo.ts';
 import { listAccountGrants } from '../grants/grants.repo.ts';
 import type { Grant } from '../grants/grants.schemas.ts';
 import { isGrantLiveAt } from '../grants/grants.service.ts';
+import { isOnLeave } from '../workers/worker-dates.ts';
+import { findWorkerStateAt } from '../workers/workers.repo.ts';
 import * as repo from './effective-access.repo.ts';
 import type { AccessUnit, EffectiveAccess, NoAccessReason } from './effective-access.schemas.ts';
 
@@ -54,14 +57,14 @@ export function createEffectiveAccessService(deps: { db: Database; clock: Clock 
     const date = calendarDateAt(at, worker.timeZone);
 
     const reasons: NoAccessReason[] = [];
-    const directory = await repo.findWorkerStateAt(deps.db, worker.id, instant);
+    const directory = await findWorkerStateAt(deps.db, worker.id, instant);
     if (!directory) reasons.push('not_registered');
     else {
-      if (directory.enabled !== 1) reasons.push('directory_disabled');
-      const onLeave = directory.leaveStart !== null && directory.leaveStart <= date && (directory.leaveReturn === null || date < directory.leaveReturn);
-      if (onLeave) reasons.push('on_leave');
+      if (!directory.enabled) reasons.push('directory_disabled');
+      if (isOnLeave(directory, date)) reasons.push('on_leave');
     }
-    const account = await repo.findAccountStateAt(deps.db, worker.id, applicationId, instant);
+    const current = await findAccount(deps.db, worker.id, applicationId);
+    const account = current && (await findAccountStateAt(deps.db, current.id, instant));
     if (!account) reasons.push('no_account');
     else if (account.status === 'disabled') reasons.push('account_disabled');
     else if (account.status === 'end_dated' || (account.endDate !== null && account.endDate <= date)) reasons.push('end_dated');

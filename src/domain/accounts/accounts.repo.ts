@@ -91,6 +91,7 @@ export async function findAccountStateAt(db: Executor, accountId: string, at: st
     .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', at)]))
     .orderBy('valid_from', 'desc')
     .orderBy('id', 'desc')
+    .limit(1)
     .executeTakeFirst();
   return row && { accountId: row.account_id, validFrom: row.valid_from, validTo: row.valid_to, status: row.status, unitId: row.unit_id, endDate: row.end_date };
 }
