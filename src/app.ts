@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createReconcileService } from './connectors/scim-client/reconcile.ts';
 import type { Database, DatabaseKind } from './db/database.ts';
 import { createEffectiveAccessService } from './domain/access/effective-access.service.ts';
 import { createAccountService } from './domain/accounts/accounts.service.ts';
@@ -14,6 +15,11 @@ import { createUnitService } from './domain/units/units.service.ts';
 import { createWorkerService } from './domain/workers/workers.service.ts';
 import { createGrantService } from './domain/grants/grants.service.ts';
 import { createWorkItemService } from './domain/work-items/work-items.service.ts';
+import { createApprovalService } from './domain/approvals/approvals.service.ts';
+import { createAssessmentService } from './domain/assessments/assessments.service.ts';
+import { createAcknowledgmentService } from './domain/requests/acknowledgments.service.ts';
+import { createRequestWorkflow } from './domain/requests/request-workflow.service.ts';
+import { createRequestService } from './domain/requests/requests.service.ts';
 import type { AppEnv } from './http/env.ts';
 import { createErrorHandler, errorBody } from './http/error-handler.ts';
 import { authenticate } from './http/middleware/authenticate.ts';
@@ -23,6 +29,7 @@ import { createAccountRoutes } from './http/routes/accounts.routes.ts';
 import { createAgencyRoutes } from './http/routes/agencies.routes.ts';
 import { createApplicationRoutes } from './http/routes/applications.routes.ts';
 import { createAuditRoutes } from './http/routes/audit.routes.ts';
+import { createDeliveryRoutes } from './http/routes/deliveries.routes.ts';
 import { createGrantRoutes } from './http/routes/grants.routes.ts';
 import { createHealthRoutes } from './http/routes/health.routes.ts';
 import { createSyncRoutes } from './http/routes/sync.routes.ts';
@@ -31,7 +38,15 @@ import { createTemplateRoutes } from './http/routes/templates.routes.ts';
 import { createUnitRoutes } from './http/routes/units.routes.ts';
 import { createWorkerRoutes } from './http/routes/workers.routes.ts';
 import { createWorkItemRoutes } from './http/routes/work-items.routes.ts';
+import { createApprovalRoutes } from './http/routes/approvals.routes.ts';
+import { createAssessmentRoutes } from './http/routes/assessments.routes.ts';
+import { createRequestRoutes } from './http/routes/requests.routes.ts';
+import { createDeliveryService } from './outbox/deliveries.service.ts';
 import { createLeases } from './scheduler/leases.ts';
+import { createScimGroupService } from './scim/groups/scim-groups.service.ts';
+import { createScimRoutes } from './scim/scim.routes.ts';
+import { createScimTokenService } from './scim/tokens/scim-tokens.service.ts';
+import { createScimUserService } from './scim/users/scim-users.service.ts';
 import type { Clock } from './shared/clock.ts';
 import { AppError } from './shared/errors.ts';
 import type { Logger } from './shared/logger.ts';
@@ -45,6 +60,8 @@ export interface AppDeps {
   logger: Logger;
   /** Where Gatehouse keeps files (sync plans); a temporary folder when not given. */
   dataDir?: string;
+  /** Reads a secret a connector config names by environment variable (`tokenEnv`); none when not given. */
+  secret?: (name: string) => string | undefined;
 }
 
 /** Every service, wired by hand: each factory gets exactly the dependencies it names. */
@@ -62,11 +79,21 @@ export function createServices(deps: AppDeps) {
   const grants = createGrantService({ db, clock, audit });
   const workItems = createWorkItemService({ db, clock, audit });
   const access = createEffectiveAccessService({ db, clock });
+  const approvals = createApprovalService({ db, clock, audit });
+  const requestWorkflow = createRequestWorkflow({ db, clock, audit, approvals, grants, accounts });
+  const requests = createRequestService({ db, clock, audit, workflow: requestWorkflow });
+  const assessments = createAssessmentService({ db, clock, audit, requests });
+  const acknowledgments = createAcknowledgmentService({ db, clock, audit });
   const leases = createLeases({ db, clock });
   const sources = createSourceService({ db, clock, audit });
   const syncSettings = { ...defaultSyncSettings, planDir: join(deps.dataDir ?? join(tmpdir(), 'gatehouse'), 'sync-plans') };
   const sync = createSyncService({ db, clock, audit, leases, sources, settings: syncSettings });
-  return { audit, tokens, agencies, units, workers, applications, functions, templates, accounts, grants, workItems, access, leases, sources, sync };
+  const deliveries = createDeliveryService({ db, clock, audit });
+  const scimTokens = createScimTokenService({ db, clock, audit });
+  const scimUsers = createScimUserService({ db, dbKind: deps.dbKind, clock, audit, accounts });
+  const scimGroups = createScimGroupService({ db, dbKind: deps.dbKind, clock, audit });
+  const reconcile = createReconcileService({ db, clock, audit, secret: deps.secret ?? (() => undefined) });
+  return { audit, tokens, agencies, units, workers, applications, functions, templates, accounts, grants, workItems, access, approvals, requests, assessments, acknowledgments, leases, sources, sync, deliveries, reconcile, scimTokens, scimUsers, scimGroups };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -91,9 +118,15 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   api.route('/', createGrantRoutes(services));
   api.route('/', createWorkItemRoutes(services));
   api.route('/', createAccessRoutes(services));
+  api.route('/', createApprovalRoutes(services));
+  api.route('/', createRequestRoutes(services));
+  api.route('/', createAssessmentRoutes(services));
   api.route('/', createSyncRoutes(services));
+  api.route('/', createDeliveryRoutes(services));
   api.route('/', createTokenRoutes(services));
   app.route('/api/v1', api);
+  // SCIM has its own tokens, media type and error format: it is not under /api/v1's authentication.
+  app.route('/scim/v2', createScimRoutes(services, deps.logger));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'An API token from `gatehouse token create`.' });
   app.doc31('/openapi.json', {

@@ -2,6 +2,8 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { registerAuditCommands } from './cli/audit.command.ts';
 import { registerDemoCommand } from './cli/demo.command.ts';
 import { registerMigrateCommand } from './cli/migrate.command.ts';
+import { registerPolicyCommands } from './cli/policy.command.ts';
+import { registerScimCommands } from './cli/scim.command.ts';
 import { registerServeCommand } from './cli/serve.command.ts';
 import { registerSyncCommands } from './cli/sync.command.ts';
 import { registerTokenCommands } from './cli/token.command.ts';
@@ -19,6 +21,8 @@ registerDemoCommand(program);
 registerTokenCommands(program);
 registerAuditCommands(program);
 registerSyncCommands(program);
+registerPolicyCommands(program);
+registerScimCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -9,6 +9,7 @@ const envSchema = z.object({
   GATEHOUSE_DEMO_SEED: z.coerce.number().int().min(0).max(2 ** 31).default(42),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GATEHOUSE_PUBLIC_URL: z.string().trim().url().max(2000).optional(),
+  GATEHOUSE_LDAP_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
 });
 
 export interface Config {
@@ -22,6 +23,10 @@ export interface Config {
   demoSeed: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   publicUrl: string;
+  /** How often `serve` polls LDAP sources for changes (the immediate path for an LDAP disable). */
+  ldapPollSeconds: number;
+  /** Reads the environment variable a connector config names for its secret (`tokenEnv`). */
+  secret: (name: string) => string | undefined;
 }
 
 /** Reads the environment once; nothing else in Gatehouse reads process.env. */
@@ -41,5 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoSeed: e.GATEHOUSE_DEMO_SEED,
     logLevel: e.LOG_LEVEL,
     publicUrl: e.GATEHOUSE_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    ldapPollSeconds: e.GATEHOUSE_LDAP_POLL_SECONDS,
+    secret: (name) => env[name],
   };
 }

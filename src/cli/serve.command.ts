@@ -3,6 +3,9 @@ import type { Command } from 'commander';
 import { createApp } from '../app.ts';
 import { findDemoAgencies, loadDemo } from '../demo/demo-loader.ts';
 import { ensureBuiltinApplications } from '../domain/applications/applications.service.ts';
+import { systemContext } from '../domain/auth/actor.ts';
+import { createDeliverer } from '../outbox/deliverer.ts';
+import { createSyncScheduler } from '../scheduler/sync-scheduler.ts';
 import { formatDemoSummary } from './demo.command.ts';
 import { type Runtime, openRuntime } from './runtime.ts';
 
@@ -61,9 +64,19 @@ export function registerServeCommand(program: Command): void {
         logger.info({ port: info.port, database: runtime.handle.kind }, 'Gatehouse is listening');
         printWhereToGo(config.publicUrl, demo);
       });
+      const pollMs = config.ldapPollSeconds * 1000;
+      const scheduler = createSyncScheduler({
+        sources: runtime.services.sources, sync: runtime.services.sync, logger, ctx: systemContext('sync-scheduler', 'gatehouse scheduler'),
+        pollIntervalMs: pollMs, refreshIntervalMs: pollMs,
+      });
+      await scheduler.start();
+      // Delivers what the outbox holds for SCIM applications: at once on this node's changes, every second for other nodes'.
+      const deliverer = createDeliverer({ db: runtime.handle.db, clock: runtime.clock, logger, secret: config.secret });
+      deliverer.start();
       const shutdown = () => {
+        scheduler.stop();
         server.close(() => {
-          void runtime.close().then(() => process.exit(0));
+          void deliverer.stop().then(() => runtime.close()).then(() => process.exit(0));
         });
       };
       process.once('SIGINT', shutdown);

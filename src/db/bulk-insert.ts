@@ -35,6 +35,25 @@ function insertText(table: string, columns: string[], rowCount: number, style: P
   return text;
 }
 
+const dollarTexts = new Map<string, string>();
+
+/**
+ * Runs one statement written with `?` placeholders as a prepared statement, skipping Kysely's query
+ * tree: for statements run once per changed row, building the tree costs more than running them.
+ */
+export async function runStatement(db: Executor, text: string, parameters: readonly unknown[]): Promise<void> {
+  let sqlText = text;
+  if (placeholderStyle(db) === 'dollar') {
+    sqlText = dollarTexts.get(text) ?? '';
+    if (!sqlText) {
+      let n = 0;
+      sqlText = text.replace(/\?/g, () => `$${++n}`);
+      dollarTexts.set(text, sqlText);
+    }
+  }
+  await db.executeQuery(CompiledQuery.raw(sqlText, [...parameters]));
+}
+
 /**
  * Inserts many rows of one table with as few statements as the parameter limit allows, building
  * the SQL text directly: for the million-row sync, Kysely's per-value query tree costs more than

@@ -2,10 +2,16 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { Database } from './database.ts';
 import * as core from './migrations/0001-core.ts';
 import * as sync from './migrations/0002-sync.ts';
+import * as scim from './migrations/0003-scim.ts';
+import * as outbox from './migrations/0004-outbox.ts';
+import * as requests from './migrations/0005-requests.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-core': core,
   '0002-sync': sync,
+  '0003-scim': scim,
+  '0004-outbox': outbox,
+  '0005-requests': requests,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -278,6 +278,211 @@ export interface LeasesTable {
   expires_at: string;
 }
 
+export interface ScimTokensTable {
+  id: string;
+  agency_id: string;
+  /** The agency's SCIM directory source: the workers this client pushes come from it. */
+  source_id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** The SCIM view of a worker a SCIM client pushed; gone (deleted) while the worker row stays. */
+export interface ScimUsersTable {
+  worker_id: string;
+  agency_id: string;
+  external_id: string | null;
+  /** displayName lower-cased, for filters and sorting. */
+  display_key: string | null;
+  /** Every email value lower-cased, each between newlines ("\na@x\nb@y\n"), or "". */
+  emails: string;
+  /** The resource as last written, as JSON; Gatehouse's own columns override what they model. */
+  resource: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ScimGroupsTable {
+  id: string;
+  agency_id: string;
+  display_name: string;
+  display_key: string;
+  external_id: string | null;
+  /** The group as last written, as JSON, without its members (they are rows of scim_group_members). */
+  resource: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ScimGroupMembersTable {
+  group_id: string;
+  worker_id: string;
+}
+
+export type RequestStatus = 'draft' | 'pending' | 'approved' | 'denied' | 'expired' | 'cancelled' | 'provisioned' | 'failed';
+
+export interface ApprovalPoliciesTable {
+  id: string;
+  agency_id: string;
+  /** Policies are versioned, never edited: a change is a new row with the next version. */
+  version: number;
+  /** The policy as JSON (stages per risk level, SoD mode). */
+  definition: string;
+  created_by: string;
+  created_at: string;
+}
+
+export interface AccessRequestsTable {
+  id: string;
+  agency_id: string;
+  application_id: string;
+  account_id: string;
+  subject_worker_id: string;
+  requester_principal_id: string;
+  requester_worker_id: string | null;
+  assessment_id: string | null;
+  justification: string;
+  status: RequestStatus;
+  risk_level: RiskLevel;
+  /** The policy version the request was submitted under (0: the built-in default). */
+  policy_version: number | null;
+  /** JSON list of the separation-of-duties rules the request would break. */
+  sod_conflicts: string;
+  failure: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  submitted_at: string | null;
+  closed_at: string | null;
+}
+
+export interface RequestItemsTable {
+  id: string;
+  request_id: string;
+  position: number;
+  action: 'add' | 'remove';
+  kind: 'function' | 'unit_placement' | 'unit_hierarchy';
+  function_id: string | null;
+  unit_id: string | null;
+  grant_id: string | null;
+  valid_from: string | null;
+  valid_to: string | null;
+  beyond_template: Flag;
+  justification: string | null;
+}
+
+export type StageStatus = 'waiting' | 'active' | 'approved' | 'denied' | 'expired' | 'cancelled';
+
+export interface RequestStagesTable {
+  id: string;
+  request_id: string;
+  position: number;
+  name: string;
+  quorum: 'any' | 'all';
+  /** JSON: { hours } or { businessDays }. */
+  deadline: string;
+  /** JSON list of the worker ids who may decide this stage, resolved at submission. */
+  approver_ids: string;
+  status: StageStatus;
+  escalated: Flag;
+  activated_at: string | null;
+  due_at: string | null;
+  closed_at: string | null;
+}
+
+export interface RequestDecisionsTable {
+  id: string;
+  request_id: string;
+  stage_id: string;
+  /** The approver whose seat the decision fills. */
+  approver_worker_id: string;
+  /** Who decided: the approver, or their deputy; null for Gatehouse (auto-deny). */
+  decided_by_worker_id: string | null;
+  principal_id: string;
+  decision: 'approve' | 'deny';
+  comment: string | null;
+  decided_at: string;
+}
+
+export interface DelegationsTable {
+  id: string;
+  agency_id: string;
+  worker_id: string;
+  deputy_worker_id: string;
+  starts_on: string;
+  ends_on: string;
+  reason: string;
+  created_by: string;
+  created_at: string;
+}
+
+export interface SodRulesTable {
+  id: string;
+  agency_id: string;
+  function_a_id: string;
+  function_b_id: string;
+  description: string;
+  created_at: string;
+}
+
+export interface AssessmentsTable {
+  id: string;
+  agency_id: string;
+  worker_id: string;
+  application_id: string;
+  survey_version: string;
+  answers: string;
+  proposal: string;
+  request_id: string | null;
+  assessed_by: string;
+  created_at: string;
+}
+
+export interface AcknowledgmentsTable {
+  id: string;
+  agency_id: string;
+  worker_id: string;
+  agreement_version: string;
+  principal_id: string;
+  acknowledged_at: string;
+}
+
+export type DeliveryStatus = 'pending' | 'failed';
+
+/** One account whose state must still reach its application; the state itself is read at delivery. */
+export interface OutboxTable {
+  id: string;
+  account_id: string;
+  application_id: string;
+  agency_id: string;
+  status: DeliveryStatus;
+  /** What last asked for the delivery (e.g. "account.disabled"). */
+  reason: string;
+  /** Bumped by every change written while a delivery may be in flight, so it is not lost. */
+  generation: number;
+  attempts: number;
+  due_at: string;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** What a connected application last confirmed for an account, and its id there. */
+export interface ConnectorAccountsTable {
+  account_id: string;
+  application_id: string;
+  remote_id: string | null;
+  /** The delivered state as JSON. */
+  state: string;
+  delivered_at: string;
+}
+
 export interface DB {
   agencies: AgenciesTable;
   units: UnitsTable;
@@ -300,6 +505,21 @@ export interface DB {
   sync_runs: SyncRunsTable;
   lifecycle_events: LifecycleEventsTable;
   leases: LeasesTable;
+  scim_tokens: ScimTokensTable;
+  scim_users: ScimUsersTable;
+  scim_groups: ScimGroupsTable;
+  scim_group_members: ScimGroupMembersTable;
+  outbox: OutboxTable;
+  connector_accounts: ConnectorAccountsTable;
+  approval_policies: ApprovalPoliciesTable;
+  access_requests: AccessRequestsTable;
+  request_items: RequestItemsTable;
+  request_stages: RequestStagesTable;
+  request_decisions: RequestDecisionsTable;
+  delegations: DelegationsTable;
+  sod_rules: SodRulesTable;
+  assessments: AssessmentsTable;
+  acknowledgments: AcknowledgmentsTable;
 }
 
 export type AgencyRow = Selectable<AgenciesTable>;

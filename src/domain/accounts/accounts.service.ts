@@ -1,5 +1,6 @@
 import type { Database, Executor } from '../../db/database.ts';
 import { refuseDuplicate } from '../../db/unique-violation.ts';
+import { enqueueAccountChanges } from '../../outbox/outbox.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { calendarDateAt } from '../../shared/dates.ts';
 import { AppError, assertThat } from '../../shared/errors.ts';
@@ -18,6 +19,8 @@ type AccountChange = Partial<Pick<Account, 'unitId' | 'status' | 'disabledBy' | 
 export interface AccountListFilter extends PageRequest {
   status?: Account['status'] | undefined;
   applicationId?: string | undefined;
+  /** The security coordinator's queue of new workers: active accounts still in N01. */
+  awaitingAssessment?: boolean | undefined;
 }
 
 function summarize(account: Account) {
@@ -63,6 +66,7 @@ export function createAccountService(deps: { db: Database; clock: Clock; audit: 
     assertThat(written, 'conflict.version', 'The account changed while you were working on it; reload it and try again.');
     await repo.recordAccountState(trx, after, now);
     await deps.audit.record(trx, ctx, [{ action, subjectType: 'account', subjectId: after.id, agencyId: after.agencyId, reason, before: summarize(before), after: summarize(after) }]);
+    await enqueueAccountChanges(trx, [after.id], action, now);
     return after;
   }
 
@@ -86,6 +90,7 @@ export function createAccountService(deps: { db: Database; clock: Clock; audit: 
     await refuseDuplicate(repo.insertAccount(trx, account), 'account.duplicate', duplicate);
     await repo.recordAccountState(trx, account, now);
     await deps.audit.record(trx, ctx, [{ action: 'account.opened', subjectType: 'account', subjectId: account.id, agencyId: account.agencyId, after: summarize(account) }]);
+    await enqueueAccountChanges(trx, [account.id], 'account.opened', now);
     return account;
   }
 
@@ -150,6 +155,20 @@ export function createAccountService(deps: { db: Database; clock: Clock; audit: 
   }
 
   /**
+   * Places the account in a unit inside the caller's transaction. The caller (an approved access
+   * request) has authorised the move.
+   */
+  async function moveInTransaction(trx: Executor, ctx: RequestContext, id: string, unitId: string, reason: string): Promise<Account> {
+    const account = isId(id) ? await repo.findAccountById(trx, id) : undefined;
+    if (!account) throw new AppError('account.not_found', 'No account with that id.');
+    if (isEndDated(account, await todayFor(trx, account))) throw endDatedError(account);
+    const unit = await repo.findUnitAgency(trx, unitId);
+    assertThat(unit && unit.agencyId === account.agencyId, 'unit.not_found', `No unit with id ${unitId} in the account's agency.`);
+    if (unit.id === account.unitId) return account;
+    return applyChange(trx, ctx, account, { unitId: unit.id }, 'account.moved', reason);
+  }
+
+  /**
    * Rule 5: end-dates the account once the worker owns no open work item in the application.
    * An end date of today closes the account now; a later one is recorded and closes it then.
    */
@@ -181,7 +200,10 @@ export function createAccountService(deps: { db: Database; clock: Clock; audit: 
     if (!isId(agencyId)) throw new AppError('agency.not_found', 'No agency with that id.');
     authorize(ctx.actor, 'accounts.read', agencyId, 'agency.not_found', 'agency');
     if (!(await findAgency(deps.db, agencyId))) throw new AppError('agency.not_found', 'No agency with that id.');
-    const rows = await repo.listAccounts(deps.db, { agencyId, status: filter.status, applicationId: filter.applicationId, afterId: decodeCursor(filter.cursor), limit: filter.limit + 1 });
+    const rows = await repo.listAccounts(deps.db, {
+      agencyId, applicationId: filter.applicationId, afterId: decodeCursor(filter.cursor), limit: filter.limit + 1,
+      ...(filter.awaitingAssessment ? { status: 'active' as const, inHoldingUnit: true } : { status: filter.status }),
+    });
     return toPage(rows, filter.limit, (a) => a.id);
   }
 
@@ -191,5 +213,5 @@ export function createAccountService(deps: { db: Database; clock: Clock; audit: 
     return toPage(rows, page.limit, (a) => a.id);
   }
 
-  return { open, openAccountInTransaction, disable, disableInTransaction, followDirectoryInTransaction, enable, move, endDate, get, listForAgency, listForWorker };
+  return { open, openAccountInTransaction, disable, disableInTransaction, followDirectoryInTransaction, enable, move, moveInTransaction, endDate, get, listForAgency, listForWorker };
 }

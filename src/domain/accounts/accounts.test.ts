@@ -41,6 +41,18 @@ describeEachDatabase('application accounts', (current) => {
     assert.deepEqual(event, { action: 'account.opened', agency_id: monroe.id });
   });
 
+  it("lists the new workers waiting in N01 as the security coordinator's queue, until they are placed", async () => {
+    const kit = createTestKit(current());
+    const { monroe, connections, unit, worker, coordinator } = await setup(kit);
+    const placed = await addWorker(kit, monroe.id, unit);
+    const waiting = await openAccount(kit, coordinator, worker, connections);
+    const moved = await openAccount(kit, coordinator, placed, connections);
+    await kit.call('PATCH', `/api/v1/accounts/${moved.id}`, { token: coordinator, body: { unitId: unit, version: moved.version } });
+    const queue = await kit.call('GET', `/api/v1/agencies/${monroe.id}/accounts?awaitingAssessment=true`, { token: coordinator });
+    assert.equal(queue.status, 200);
+    assert.deepEqual(queue.body.items.map((a: Account) => a.id), [waiting.id]);
+  });
+
   it('refuses a second account for the same worker and application', async () => {
     const kit = createTestKit(current());
     const { connections, worker, coordinator } = await setup(kit);

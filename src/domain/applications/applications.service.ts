@@ -1,3 +1,4 @@
+import { assertValidConnectorConfig, mergeConnectorSecrets, redactConnectorConfig } from '../../connectors/connector-config.ts';
 import type { Database, Executor } from '../../db/database.ts';
 import { refuseDuplicate } from '../../db/unique-violation.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -18,8 +19,13 @@ export async function ensureBuiltinApplications(trx: Executor, now: string): Pro
   await repo.insertApplicationIfAbsent(trx, { id: newId(), code: connectionsCode, name: 'CONNECTIONS', kind: 'builtin', config: '{}', created_at: now, updated_at: now });
 }
 
+/** The application as people see it: connector secrets hidden. */
+function redact(application: Application): Application {
+  return { ...application, config: redactConnectorConfig(application.kind, application.config) };
+}
+
 function summarize(application: Application) {
-  return { code: application.code, name: application.name, kind: application.kind, config: application.config };
+  return { code: application.code, name: application.name, kind: application.kind, config: redactConnectorConfig(application.kind, application.config) };
 }
 
 export type ApplicationService = ReturnType<typeof createApplicationService>;
@@ -27,6 +33,7 @@ export type ApplicationService = ReturnType<typeof createApplicationService>;
 export function createApplicationService(deps: { db: Database; clock: Clock; audit: AuditLog }) {
   async function create(ctx: RequestContext, input: CreateApplicationInput): Promise<Application> {
     authorizeShared(ctx.actor, 'applications.write', 'state-wide');
+    assertValidConnectorConfig(input.kind, input.config);
     const now = deps.clock.now().toISOString();
     const application: Application = { id: newId(), code: input.code, name: input.name, kind: input.kind, config: input.config, createdAt: now, updatedAt: now };
     await deps.db.transaction().execute(async (trx) => {
@@ -37,33 +44,39 @@ export function createApplicationService(deps: { db: Database; clock: Clock; aud
       );
       await deps.audit.record(trx, ctx, [{ action: 'application.created', subjectType: 'application', subjectId: application.id, agencyId: null, after: summarize(application) }]);
     });
-    return application;
+    return redact(application);
   }
 
-  async function get(ctx: RequestContext, id: string): Promise<Application> {
-    authorizeShared(ctx.actor, 'applications.read', 'anywhere');
+  async function load(id: string): Promise<Application> {
     const application = isId(id) ? await repo.findApplication(deps.db, id) : undefined;
     if (!application) throw new AppError('application.not_found', 'No application with that id.');
     return application;
   }
 
+  async function get(ctx: RequestContext, id: string): Promise<Application> {
+    authorizeShared(ctx.actor, 'applications.read', 'anywhere');
+    return redact(await load(id));
+  }
+
   /** Changes the name or the connector config; the code and kind stay as created. */
   async function update(ctx: RequestContext, id: string, patch: UpdateApplicationInput): Promise<Application> {
     authorizeShared(ctx.actor, 'applications.write', 'state-wide');
-    const before = await get(ctx, id);
+    const before = await load(id);
+    const config = patch.config ? mergeConnectorSecrets(before.kind, patch.config, before.config) : before.config;
+    if (patch.config) assertValidConnectorConfig(before.kind, config);
     const now = deps.clock.now().toISOString();
-    const after: Application = { ...before, name: patch.name ?? before.name, config: patch.config ?? before.config, updatedAt: now };
+    const after: Application = { ...before, name: patch.name ?? before.name, config, updatedAt: now };
     await deps.db.transaction().execute(async (trx) => {
       await repo.updateApplication(trx, id, { name: after.name, config: JSON.stringify(after.config), updated_at: now });
       await deps.audit.record(trx, ctx, [{ action: 'application.updated', subjectType: 'application', subjectId: id, agencyId: null, before: summarize(before), after: summarize(after) }]);
     });
-    return after;
+    return redact(after);
   }
 
   async function list(ctx: RequestContext, page: PageRequest): Promise<Page<Application>> {
     authorizeShared(ctx.actor, 'applications.read', 'anywhere');
     const rows = await repo.listApplications(deps.db, { afterCode: decodeCursor(page.cursor), limit: page.limit + 1 });
-    return toPage(rows, page.limit, (a) => a.code);
+    return toPage(rows.map(redact), page.limit, (a) => a.code);
   }
 
   return { create, get, update, list };

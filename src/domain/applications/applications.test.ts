@@ -4,6 +4,8 @@ import { describeEachDatabase } from '../../../test/helpers/databases.ts';
 import { createTestKit } from '../../../test/helpers/kit.ts';
 import { ensureBuiltinApplications } from './applications.service.ts';
 
+const scimConfig = { baseUrl: 'https://hr.example.org/scim/v2', tokenEnv: 'HR_PORTAL_SCIM_TOKEN' };
+
 describeEachDatabase('applications', (current) => {
   it('creates the built-in CONNECTIONS application once, however often it runs', async () => {
     const kit = createTestKit(current());
@@ -18,7 +20,7 @@ describeEachDatabase('applications', (current) => {
   it('creates, reads and updates an application with an audit event for each change', async () => {
     const kit = createTestKit(current());
     const admin = await kit.tokenFor('state_admin', null);
-    const body = { code: 'HR_PORTAL', name: 'HR portal', kind: 'scim', config: { baseUrl: 'https://hr.example.org/scim/v2', pageSize: 100 } };
+    const body = { code: 'HR_PORTAL', name: 'HR portal', kind: 'scim', config: scimConfig };
     const created = await kit.call('POST', '/api/v1/applications', { token: admin, body });
     assert.equal(created.status, 201);
     assert.deepEqual(created.body.config, body.config);
@@ -72,25 +74,53 @@ describeEachDatabase('applications', (current) => {
     const admin = await kit.tokenFor('state_admin', null);
     const agency = await kit.call('POST', '/api/v1/agencies', { token: admin, body: { code: 'MONROE', name: 'Monroe', kind: 'district' } });
     const coordinator = await kit.tokenFor('security_coordinator', agency.body.id);
-    const created = await kit.call('POST', '/api/v1/applications', { token: admin, body: { code: 'HR_PORTAL', name: 'HR', kind: 'scim' } });
+    const created = await kit.call('POST', '/api/v1/applications', { token: admin, body: { code: 'HR_PORTAL', name: 'HR', kind: 'scim', config: scimConfig } });
     assert.equal((await kit.call('GET', `/api/v1/applications/${created.body.id}`, { token: coordinator })).status, 200);
     const refused = await kit.call('PATCH', `/api/v1/applications/${created.body.id}`, { token: coordinator, body: { name: 'Mine now' } });
     assert.equal(refused.status, 403);
     assert.equal(refused.body.error.code, 'auth.forbidden');
-    assert.equal((await kit.call('POST', '/api/v1/applications', { token: coordinator, body: { code: 'OTHER', name: 'Other', kind: 'scim' } })).status, 403);
+    assert.equal((await kit.call('POST', '/api/v1/applications', { token: coordinator, body: { code: 'OTHER', name: 'Other', kind: 'scim', config: scimConfig } })).status, 403);
   });
 
   it('pages through applications by code', async () => {
     const kit = createTestKit(current());
     const admin = await kit.tokenFor('state_admin', null);
     for (const code of ['CHARLIE', 'ALPHA', 'BRAVO']) {
-      await kit.call('POST', '/api/v1/applications', { token: admin, body: { code, name: code, kind: 'scim' } });
+      await kit.call('POST', '/api/v1/applications', { token: admin, body: { code, name: code, kind: 'scim', config: scimConfig } });
     }
     const first = await kit.call('GET', '/api/v1/applications?limit=2', { token: admin });
     assert.deepEqual(first.body.items.map((a: { code: string }) => a.code), ['ALPHA', 'BRAVO']);
     const second = await kit.call('GET', `/api/v1/applications?limit=2&cursor=${first.body.nextCursor}`, { token: admin });
     assert.deepEqual(second.body.items.map((a: { code: string }) => a.code), ['CHARLIE']);
     assert.equal(second.body.nextCursor, null);
+  });
+
+  it('refuses a SCIM config the connector could not use, naming each field', async () => {
+    const kit = createTestKit(current());
+    const admin = await kit.tokenFor('state_admin', null);
+    const config = { baseUrl: 'ftp://hr.example.org', token: 's3cret', onEndDate: 'archive', entitlements: { via: 'groups' } };
+    const response = await kit.call('POST', '/api/v1/applications', { token: admin, body: { code: 'HR_PORTAL', name: 'HR', kind: 'scim', config } });
+    assert.equal(response.status, 422);
+    assert.equal(response.body.error.code, 'input.invalid');
+    const fields = response.body.error.details.map((d: { field: string }) => d.field).sort();
+    assert.deepEqual(fields, ['config.baseUrl', 'config.entitlements.map', 'config.onEndDate']);
+    const twoTokens = await kit.call('POST', '/api/v1/applications', { token: admin, body: { code: 'HR_PORTAL', name: 'HR', kind: 'scim', config: { ...scimConfig, token: 's3cret' } } });
+    assert.equal(twoTokens.status, 422);
+    assert.deepEqual(twoTokens.body.error.details, [{ field: 'config.tokenEnv', message: 'Give exactly one of token and tokenEnv.' }]);
+  });
+
+  it('never shows a stored SCIM token, and keeps it when the redacted config is sent back', async () => {
+    const kit = createTestKit(current());
+    const admin = await kit.tokenFor('state_admin', null);
+    const body = { code: 'HR_PORTAL', name: 'HR', kind: 'scim', config: { baseUrl: 'https://hr.example.org/scim/v2', token: 's3cret' } };
+    const created = await kit.call('POST', '/api/v1/applications', { token: admin, body });
+    assert.equal(created.body.config.token, '[redacted]');
+    const changed = await kit.call('PATCH', `/api/v1/applications/${created.body.id}`, { token: admin, body: { config: { ...created.body.config, onEndDate: 'delete' } } });
+    assert.equal(changed.status, 200);
+    const stored = await kit.db.selectFrom('applications').select('config').where('id', '=', created.body.id).executeTakeFirstOrThrow();
+    assert.deepEqual(JSON.parse(stored.config), { ...body.config, onEndDate: 'delete' });
+    const audit = await kit.db.selectFrom('audit_events').select(['before', 'after']).where('subject_id', '=', created.body.id).execute();
+    assert.ok(audit.every((e) => !`${e.before}${e.after}`.includes('s3cret')));
   });
 
   it('answers 404 for an unknown application id', async () => {

@@ -31,6 +31,16 @@ const rolesByPermission = {
   'sources.read': staff,
   'sources.write': ['state_admin', 'lan_admin'],
   'sync.run': ['state_admin', 'lan_admin'],
+  'requests.create': everyone,
+  'requests.read': everyone,
+  'requests.decide': everyone,
+  'requests.manage': ['state_admin', 'security_coordinator'],
+  'approvals.read': everyone,
+  'approvals.write': ['state_admin', 'security_coordinator'],
+  'delegations.write': ['state_admin', 'security_coordinator'],
+  'assessments.read': staff,
+  'assessments.write': ['state_admin', 'security_coordinator'],
+  'acknowledgments.read': staff,
 } satisfies Record<string, Role[]>;
 
 export type Permission = keyof typeof rolesByPermission;

@@ -1,4 +1,5 @@
 import type { Database, Executor } from '../../db/database.ts';
+import { enqueueAccountChanges } from '../../outbox/outbox.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { calendarDateAt } from '../../shared/dates.ts';
 import { AppError, assertThat } from '../../shared/errors.ts';
@@ -118,6 +119,7 @@ export function createGrantService(deps: { db: Database; clock: Clock; audit: Au
     await deps.audit.record(trx, ctx, [
       { action: 'grant.created', subjectType: 'grant', subjectId: grant.id, agencyId: grant.agencyId, reason: input.reason ?? null, after: summarise(grant) },
     ]);
+    await enqueueAccountChanges(trx, [grant.accountId], 'grant.created', now.toISOString());
     return grant;
   }
 
@@ -146,7 +148,22 @@ export function createGrantService(deps: { db: Database; clock: Clock; audit: Au
       await deps.audit.record(trx, ctx, [
         { action: 'grant.revoked', subjectType: 'grant', subjectId: id, agencyId: grant.agencyId, reason, before: { ...summarise(grant), revokedAt: null }, after: { revokedAt: at } },
       ]);
+      await enqueueAccountChanges(trx, [grant.accountId], 'grant.revoked', at);
     });
+    return { ...grant, revokedAt: at, revokedBy: ctx.actor.principalId, revokeReason: reason };
+  }
+
+  /** Ends a grant inside the caller's transaction; the caller (an approved access request) has authorised it. */
+  async function revokeInTransaction(trx: Executor, ctx: RequestContext, id: string, reason: string): Promise<Grant> {
+    const grant = isId(id) ? await repo.findGrant(trx, id) : undefined;
+    if (!grant) throw new AppError('grant.not_found', 'No grant with that id.');
+    const at = deps.clock.now().toISOString();
+    const revoked = await repo.revokeGrant(trx, id, { at, by: ctx.actor.principalId, reason });
+    assertThat(revoked, 'grant.already_revoked', 'That grant was already revoked; nothing to do.');
+    await deps.audit.record(trx, ctx, [
+      { action: 'grant.revoked', subjectType: 'grant', subjectId: id, agencyId: grant.agencyId, reason, before: { ...summarise(grant), revokedAt: null }, after: { revokedAt: at } },
+    ]);
+    await enqueueAccountChanges(trx, [grant.accountId], 'grant.revoked', at);
     return { ...grant, revokedAt: at, revokedBy: ctx.actor.principalId, revokeReason: reason };
   }
 
@@ -178,5 +195,5 @@ export function createGrantService(deps: { db: Database; clock: Clock; audit: Au
     return toPage(rows, filter.limit, (g) => g.id);
   }
 
-  return { grantInTransaction, get, revoke, listForWorker, listForAgency };
+  return { grantInTransaction, revokeInTransaction, get, revoke, listForWorker, listForAgency };
 }

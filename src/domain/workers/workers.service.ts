@@ -1,5 +1,6 @@
 import type { Database } from '../../db/database.ts';
 import { refuseDuplicate } from '../../db/unique-violation.ts';
+import { enqueueWorkerChanges } from '../../outbox/outbox.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, assertThat } from '../../shared/errors.ts';
 import { isId, newId } from '../../shared/ids.ts';
@@ -143,6 +144,7 @@ export function createWorkerService(deps: { db: Database; clock: Clock; audit: A
       await deps.audit.record(trx, ctx, [
         { action: 'worker.updated', subjectType: 'worker', subjectId: id, agencyId: worker.agencyId, reason: patch.reason, before: summarize(worker, changed), after: summarize(updated, changed) },
       ]);
+      await enqueueWorkerChanges(trx, [id], 'worker.updated', updated.updatedAt);
     });
     return updated;
   }

@@ -32,6 +32,11 @@ const listAgencyAccountsRoute = createRoute({
       ...pageQueryShape,
       status: z.enum(accountStatuses).optional().openapi({ param: { name: 'status', in: 'query' } }),
       applicationId: idSchema.optional().openapi({ param: { name: 'applicationId', in: 'query' } }),
+      awaitingAssessment: z
+        .enum(['true', 'false'])
+        .transform((v) => v === 'true')
+        .optional()
+        .openapi({ param: { name: 'awaitingAssessment', in: 'query' }, description: 'true: the new workers still in N01 with no access, waiting for the security coordinator.' }),
     }),
   },
   responses: { 200: jsonResponse(accountPage, 'A page of accounts'), ...errorResponses },

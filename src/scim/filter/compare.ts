@@ -123,7 +123,7 @@ const isoInstant = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2})?)(\.\d+)?(Z|[
  * Milliseconds since the epoch of an xsd:dateTime, or null when the text is not one. A missing
  * offset is read as UTC, so the result never depends on the server's time zone.
  */
-function parseInstant(text: string): number | null {
+export function parseInstant(text: string): number | null {
   const match = isoInstant.exec(text);
   if (!match) return null;
   const [, date, time = '00:00', fraction = '', zone = 'Z'] = match;

@@ -3,17 +3,18 @@ import type { Executor } from '../../db/database.ts';
 import type { AccountHistoryTable, AccountsTable, LifecycleEventsTable, WorkerHistoryTable, WorkersTable } from '../../db/schema.ts';
 import type { AuditEntry, AuditLog } from '../../domain/audit/audit.service.ts';
 import type { RequestContext } from '../../domain/auth/actor.ts';
+import { enqueueAccountChanges } from '../../outbox/outbox.ts';
 import { newId } from '../../shared/ids.ts';
 import type { AccountRepairChange, Change, GoneChange, JoinChange, UpdateChange } from './plan.ts';
 import { unassignedJobType } from './plan.ts';
-import type { AgencyContext, KnownAccount, KnownWorker } from './sync-state.repo.ts';
+import type { KnownWorker } from './known-workers.ts';
+import { type AgencyContext, type KnownAccount, loadAccountsOf, loadWorkerDetails, type WorkerDetails } from './sync-state.repo.ts';
 import * as write from './sync-write.repo.ts';
 
 export interface ApplyContext {
   ctx: RequestContext;
   audit: AuditLog;
   agency: AgencyContext;
-  accounts: Map<string, KnownAccount[]>;
   sourceId: string;
   sourceKind: string;
   runId: string;
@@ -22,13 +23,19 @@ export interface ApplyContext {
 
 /** Everything one batch writes, gathered first so each table gets a few multi-row statements. */
 class BatchWrites {
+  constructor(
+    readonly details: Map<string, WorkerDetails>,
+    readonly accountsOf: Map<string, KnownAccount[]>,
+  ) {}
+
   workers: Insertable<WorkersTable>[] = [];
   workerHistory: Insertable<WorkerHistoryTable>[] = [];
   closedWorkerHistory: string[] = [];
   accounts: Insertable<AccountsTable>[] = [];
   accountHistory: Insertable<AccountHistoryTable>[] = [];
   closedAccountHistory: string[] = [];
-  workerUpdates: { id: string; patch: Partial<WorkersTable> }[] = [];
+  workerUpdates: write.WorkerUpdate[] = [];
+  workerDisables: string[] = [];
   accountStatus: { account: KnownAccount; status: 'active' | 'disabled'; disabledBy: string | null }[] = [];
   lifecycle: Insertable<LifecycleEventsTable>[] = [];
   audit: AuditEntry[] = [];
@@ -40,9 +47,14 @@ function historyRow(workerId: string, state: WorkerState, at: string): Insertabl
   return { id: newId(), worker_id: workerId, valid_from: at, valid_to: null, ...state };
 }
 
-/** Applies one batch of planned changes inside the caller's transaction. */
+/**
+ * Applies one batch of planned changes inside the caller's transaction. What it needs of the known
+ * workers beyond the plan (their accounts, leave and termination dates) is read here, for this
+ * batch only, inside the same transaction.
+ */
 export async function applyBatch(trx: Executor, apply: ApplyContext, changes: Change[]): Promise<void> {
-  const batch = new BatchWrites();
+  const knownIds = changes.flatMap((c) => (c.kind === 'join' ? [] : [c.worker.id]));
+  const batch = new BatchWrites(await loadWorkerDetails(trx, knownIds), await loadAccountsOf(trx, knownIds));
   for (const change of changes) {
     if (change.kind === 'join') addJoin(batch, apply, change);
     else if (change.kind === 'update') addUpdate(batch, apply, change);
@@ -52,15 +64,20 @@ export async function applyBatch(trx: Executor, apply: ApplyContext, changes: Ch
   await write.insertWorkers(trx, batch.workers);
   await write.closeWorkerHistory(trx, batch.closedWorkerHistory, apply.now);
   await write.insertWorkerHistory(trx, batch.workerHistory);
-  for (const update of batch.workerUpdates) await write.updateWorker(trx, update.id, update.patch);
+  await write.updateWorkers(trx, batch.workerUpdates, apply.now);
+  await write.disableWorkers(trx, batch.workerDisables, apply.now);
   await write.insertAccounts(trx, batch.accounts);
   await write.closeAccountHistory(trx, batch.closedAccountHistory, apply.now);
-  for (const { account, status, disabledBy } of batch.accountStatus) {
-    await write.setAccountStatus(trx, account.id, { status, disabled_by: disabledBy, updated_at: apply.now });
-  }
+  await write.setAccountStatuses(trx, batch.accountStatus.map(({ account, status, disabledBy }) => ({ id: account.id, status, disabledBy })), apply.now);
   await write.insertAccountHistory(trx, batch.accountHistory);
   await write.insertLifecycleEvents(trx, batch.lifecycle);
   await apply.audit.record(trx, apply.ctx, batch.audit);
+  // New and re-aligned accounts, and every account of a changed worker (its name or email may have changed).
+  const touched = [
+    ...batch.accounts.map((a) => a.id), ...batch.accountStatus.map((s) => s.account.id),
+    ...batch.workerUpdates.flatMap((u) => (batch.accountsOf.get(u.id) ?? []).map((a) => a.id)),
+  ];
+  await enqueueAccountChanges(trx, touched, 'directory sync', apply.now);
 }
 
 function addJoin(batch: BatchWrites, apply: ApplyContext, change: JoinChange): void {
@@ -97,27 +114,21 @@ function addJoin(batch: BatchWrites, apply: ApplyContext, change: JoinChange): v
 
 function addUpdate(batch: BatchWrites, apply: ApplyContext, change: UpdateChange): void {
   const { worker, record } = change;
+  const details = detailsOf(batch, worker);
   const jobType = record.jobType ?? unassignedJobType;
   const state: WorkerState = {
     enabled: change.enabled ? 1 : 0, unit_id: change.unitId, job_type: jobType,
-    leave_start: worker.leaveStart, leave_return: worker.leaveReturn, termination_date: record.terminationDate,
+    leave_start: details.leaveStart, leave_return: details.leaveReturn, termination_date: record.terminationDate,
   };
-  batch.workerUpdates.push({
-    id: worker.id,
-    patch: {
-      login_id: record.loginId, login_key: record.loginId.toLowerCase(), first_name: record.firstName, last_name: record.lastName,
-      email: record.email, supervisor_id: change.supervisorId, hire_date: record.hireDate, source_hash: change.hash,
-      version: worker.version + 1, updated_at: apply.now, ...state,
-    },
-  });
-  const stateChanged = (worker.enabled === 1) !== change.enabled || worker.unitId !== change.unitId || worker.jobType !== jobType || worker.terminationDate !== record.terminationDate;
+  batch.workerUpdates.push({ id: worker.id, record, hash: change.hash, supervisorId: change.supervisorId, enabled: state.enabled, unitId: change.unitId, jobType });
+  const stateChanged = (worker.enabled === 1) !== change.enabled || worker.unitId !== change.unitId || worker.jobType !== jobType || details.terminationDate !== record.terminationDate;
   if (stateChanged) {
     batch.closedWorkerHistory.push(worker.id);
     batch.workerHistory.push(historyRow(worker.id, state, apply.now));
   }
   batch.audit.push({
     action: 'worker.updated', subjectType: 'worker', subjectId: worker.id, agencyId: apply.agency.agencyId, reason: 'changed in the directory',
-    before: { enabled: worker.enabled === 1, unitId: worker.unitId, jobType: worker.jobType, terminationDate: worker.terminationDate },
+    before: { enabled: worker.enabled === 1, unitId: worker.unitId, jobType: worker.jobType, terminationDate: details.terminationDate },
     after: { loginId: record.loginId, enabled: change.enabled, unitId: change.unitId, jobType, terminationDate: record.terminationDate },
   });
   if (change.mover) {
@@ -133,10 +144,11 @@ function addUpdate(batch: BatchWrites, apply: ApplyContext, change: UpdateChange
 function addGone(batch: BatchWrites, apply: ApplyContext, change: GoneChange): void {
   const { worker } = change;
   if (worker.enabled === 1) {
-    batch.workerUpdates.push({ id: worker.id, patch: { enabled: 0, version: worker.version + 1, updated_at: apply.now } });
+    const details = detailsOf(batch, worker);
+    batch.workerDisables.push(worker.id);
     batch.closedWorkerHistory.push(worker.id);
     batch.workerHistory.push(historyRow(worker.id, {
-      enabled: 0, unit_id: worker.unitId, job_type: worker.jobType, leave_start: worker.leaveStart, leave_return: worker.leaveReturn, termination_date: worker.terminationDate,
+      enabled: 0, unit_id: worker.unitId, job_type: worker.jobType, leave_start: details.leaveStart, leave_return: details.leaveReturn, termination_date: details.terminationDate,
     }, apply.now));
     batch.audit.push({
       action: 'worker.disabled', subjectType: 'worker', subjectId: worker.id, agencyId: apply.agency.agencyId,
@@ -153,7 +165,7 @@ function addRepair(batch: BatchWrites, apply: ApplyContext, change: AccountRepai
 
 /** Makes the worker's accounts follow the directory, never overriding a coordinator's or leave disable. */
 function alignAccounts(batch: BatchWrites, apply: ApplyContext, worker: KnownWorker, enabled: boolean): void {
-  const accounts = apply.accounts.get(worker.id) ?? [];
+  const accounts = batch.accountsOf.get(worker.id) ?? [];
   for (const account of accounts) {
     if (account.status === 'end_dated') continue;
     const disable = !enabled && account.status === 'active';
@@ -182,6 +194,12 @@ function alignAccounts(batch: BatchWrites, apply: ApplyContext, worker: KnownWor
       reason: 'missing account for a directory worker', after: { workerId: worker.id, applicationId, status },
     });
   }
+}
+
+function detailsOf(batch: BatchWrites, worker: KnownWorker): WorkerDetails {
+  const details = batch.details.get(worker.id);
+  if (!details) throw new Error(`Worker ${worker.externalId} vanished while the sync ran; run it again.`);
+  return details;
 }
 
 function addLifecycle(batch: BatchWrites, apply: ApplyContext, workerId: string, kind: LifecycleEventsTable['kind'], details: unknown): void {

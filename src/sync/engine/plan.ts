@@ -1,6 +1,8 @@
 import { hash } from 'node:crypto';
 import type { DirectoryProblem, DirectoryRecord } from '../directory-record.ts';
-import type { AgencyContext, KnownWorker } from './sync-state.repo.ts';
+import { orderJoins } from './join-order.ts';
+import type { KnownWorker, KnownWorkers } from './known-workers.ts';
+import type { AgencyContext } from './sync-state.repo.ts';
 
 /** A worker the directory has and Gatehouse does not: registered, with accounts in N01. */
 export interface JoinChange {
@@ -60,20 +62,25 @@ export interface Plan {
   problems: DirectoryProblem[];
 }
 
-export interface PlanInput {
-  records: DirectoryRecord[];
-  invalid: DirectoryProblem[];
-  known: Map<string, KnownWorker>;
-  /** Workers whose accounts are out of line with their directory state, or missing. */
-  needRepair: Set<string>;
+export interface PlanContext {
   agency: AgencyContext;
-  /** Login keys of the records that belong to workers outside this source. */
-  loginsTakenElsewhere: Set<string>;
+  known: KnownWorkers;
+  /** Correlation keys of the workers whose accounts are out of line with their directory state, or missing. */
+  needRepair: Set<string>;
   /** The agency's calendar date today: a termination date on or before it disables. */
   today: string;
+  newId: () => string;
+}
+
+export interface PlanEnd {
+  invalid: DirectoryProblem[];
+  /**
+   * Who holds each login in `loginsToCheck()`: the correlation key of a worker of this source, or
+   * null for a worker outside it. Logins nobody holds are absent.
+   */
+  loginHolders: Map<string, string | null>;
   /** A full read lists every worker; an incremental one only the changed, so nothing is "gone". */
   complete: boolean;
-  newId: () => string;
 }
 
 export const unassignedJobType = 'unassigned';
@@ -86,146 +93,238 @@ export function hashRecord(record: DirectoryRecord): string {
   return hash('sha1', canonical, 'base64');
 }
 
-function findDuplicates(records: DirectoryRecord[], keyOf: (r: DirectoryRecord) => string): Set<string> {
-  const seen = new Set<string>();
-  const duplicated = new Set<string>();
-  for (const record of records) {
-    const key = keyOf(record);
-    if (seen.has(key)) duplicated.add(key);
-    else seen.add(key);
-  }
-  return duplicated;
+/** A record that is not plainly unchanged, decided once the whole source has been read. */
+interface Pending {
+  ordinal: number;
+  record: DirectoryRecord;
+  loginKey: string;
+  hash: string;
+  /** The known worker's slot, or -1 for a joiner. */
+  slot: number;
 }
 
-/** Diffs what the directory says against what Gatehouse knows; changes nothing. */
-export function planSync(input: PlanInput): Plan {
-  const { records, known, agency } = input;
-  const counts: PlanCounts = {
-    records: records.length + input.invalid.length, unchanged: 0, joiners: 0, updates: 0, movers: 0, disables: 0, enables: 0,
-    gone: 0, repairs: 0, conflicts: 0, invalid: input.invalid.length,
-  };
-  const problems: DirectoryProblem[] = [...input.invalid];
-  const changes: Change[] = [];
-
-  const duplicateKeys = findDuplicates(records, (r) => r.externalId);
-  const duplicateLogins = findDuplicates(records, (r) => r.loginId.toLowerCase());
-  const idsByExternal = new Map<string, string>();
-  for (const [externalId, worker] of known) idsByExternal.set(externalId, worker.id);
-  const accepted: DirectoryRecord[] = [];
-  for (const record of records) {
-    const loginKey = record.loginId.toLowerCase();
-    let conflict: string | null = null;
-    if (duplicateKeys.has(record.externalId)) conflict = `two records share the correlation key "${record.externalId}"; neither was applied`;
-    else if (duplicateLogins.has(loginKey)) conflict = `two records share the login id "${record.loginId}"; neither was applied`;
-    else if (input.loginsTakenElsewhere.has(loginKey)) conflict = `login id "${record.loginId}" already belongs to a worker outside this source`;
-    else if (record.unitCode !== null && !agency.unitIdsByCode.has(record.unitCode.toUpperCase())) {
-      conflict = `unit "${record.unitCode}" does not exist in the agency; create the unit or map the value in the source's unit map`;
-    }
-    if (conflict) {
-      counts.conflicts += 1;
-      problems.push({ ref: record.externalId, reason: conflict });
-      continue;
-    }
-    if (!idsByExternal.has(record.externalId)) idsByExternal.set(record.externalId, input.newId());
-    accepted.push(record);
-  }
-
-  const seen = new Set<string>();
-  for (const record of accepted) {
-    seen.add(record.externalId);
-    const hash = hashRecord(record);
-    const enabled = record.enabled && !(record.terminationDate !== null && record.terminationDate <= input.today);
-    const unitId = record.unitCode === null ? agency.holdingUnitId : (agency.unitIdsByCode.get(record.unitCode.toUpperCase()) ?? agency.holdingUnitId);
-    let supervisorId: string | null = null;
-    if (record.supervisorExternalId !== null) {
-      supervisorId = idsByExternal.get(record.supervisorExternalId) ?? null;
-      if (supervisorId === null) problems.push({ ref: record.externalId, reason: `supervisor "${record.supervisorExternalId}" is not in the directory; left empty` });
-    }
-    const worker = known.get(record.externalId);
-    if (!worker) {
-      counts.joiners += 1;
-      changes.push({ kind: 'join', workerId: idsByExternal.get(record.externalId) ?? input.newId(), record, hash, unitId, supervisorId, enabled });
-      continue;
-    }
-    const jobType = record.jobType ?? unassignedJobType;
-    const wasEnabled = worker.enabled === 1;
-    if (worker.hash === hash && wasEnabled === enabled && worker.supervisorId === supervisorId) {
-      if (input.needRepair.has(worker.id)) {
-        counts.repairs += 1;
-        changes.push({ kind: 'repair', worker, enabled });
-      } else {
-        counts.unchanged += 1;
-      }
-      continue;
-    }
-    const mover = worker.jobType !== jobType || worker.unitId !== unitId;
-    counts.updates += 1;
-    if (mover) counts.movers += 1;
-    if (wasEnabled && !enabled) counts.disables += 1;
-    if (!wasEnabled && enabled) counts.enables += 1;
-    changes.push({ kind: 'update', worker, record, hash, unitId, supervisorId, enabled, mover });
-  }
-
-  if (input.complete) {
-    for (const worker of known.values()) {
-      if (seen.has(worker.externalId)) continue;
-      if (worker.enabled === 0 && !input.needRepair.has(worker.id)) continue;
-      counts.gone += 1;
-      counts.disables += 1;
-      changes.push({ kind: 'gone', worker });
-    }
-  }
-  return { changes: orderForInsert(changes, problems), counts, problems };
-}
+const notListed = 0;
+const listedUnchanged = 1;
+const listedOther = 2;
 
 /**
- * Joiners whose supervisor also joins come after that supervisor, so every reference exists when
- * its row is written. A supervisor cycle among joiners is cut and reported.
+ * Diffs what the directory says against what Gatehouse knows, one record at a time as the source
+ * is read, and changes nothing. A record that plainly matches its worker is counted and dropped;
+ * only the others are kept. Whether two records share a key or a login is known only at the end,
+ * so `finish` takes back an "unchanged" whose key or login turned out to be shared.
  */
-function orderForInsert(changes: Change[], problems: DirectoryProblem[]): Change[] {
-  const joins = new Map<string, JoinChange>();
-  for (const change of changes) if (change.kind === 'join') joins.set(change.workerId, change);
-  if (joins.size === 0) return changes;
-  const supervisorOf = (id: string): string | null => {
-    const supervisor = joins.get(id)?.supervisorId ?? null;
-    return supervisor !== null && joins.has(supervisor) ? supervisor : null;
+export class SyncPlanner {
+  private readonly counts: PlanCounts = {
+    records: 0, unchanged: 0, joiners: 0, updates: 0, movers: 0, disables: 0, enables: 0, gone: 0, repairs: 0, conflicts: 0, invalid: 0,
   };
+  private pending: Pending[] = [];
+  /** Per known worker: whether the source lists it, and whether that record was plainly unchanged. */
+  private readonly listed: Uint8Array;
+  private readonly unchangedOrdinals: Int32Array;
+  private readonly unchangedLoginIds: string[];
+  private newKeys = new Set<string>();
+  /** Every login seen, with the slot of its record when that record was plainly unchanged, else -1. */
+  private logins = new Map<string, number>();
+  private readonly duplicateKeys = new Set<string>();
+  private readonly duplicateLogins = new Set<string>();
 
-  const done = new Set<string>();
-  for (const start of joins.keys()) {
-    const path: string[] = [];
-    const onPath = new Set<string>();
-    let id: string | null = start;
-    while (id !== null && !done.has(id)) {
-      if (onPath.has(id)) {
-        const last = joins.get(path[path.length - 1] ?? '');
-        if (last) {
-          problems.push({ ref: last.record.externalId, reason: 'supervisors form a cycle; this supervisor link was left empty' });
-          last.supervisorId = null;
-        }
-        break;
+  constructor(private readonly context: PlanContext) {
+    this.listed = new Uint8Array(context.known.size);
+    this.unchangedOrdinals = new Int32Array(context.known.size);
+    this.unchangedLoginIds = new Array<string>(context.known.size);
+  }
+
+  add(record: DirectoryRecord): void {
+    const ordinal = this.counts.records;
+    this.counts.records += 1;
+    const key = record.externalId;
+    const loginKey = record.loginId.toLowerCase();
+    const slot = this.context.known.slotOf(key);
+    let repeated = false;
+    if (slot >= 0 ? this.listed[slot] !== notListed : this.newKeys.has(key)) {
+      this.duplicateKeys.add(key);
+      repeated = true;
+    } else if (slot < 0) {
+      this.newKeys.add(key);
+    }
+    if (this.logins.has(loginKey)) {
+      this.duplicateLogins.add(loginKey);
+      repeated = true;
+    }
+    const recordHash = hashRecord(record);
+    if (!repeated && slot >= 0 && this.isPlainlyUnchanged(slot, record, recordHash)) {
+      this.listed[slot] = listedUnchanged;
+      this.unchangedOrdinals[slot] = ordinal;
+      this.unchangedLoginIds[slot] = record.loginId;
+      this.logins.set(loginKey, slot);
+      this.counts.unchanged += 1;
+      return;
+    }
+    if (slot >= 0 && this.listed[slot] === notListed) this.listed[slot] = listedOther;
+    if (!this.logins.has(loginKey)) this.logins.set(loginKey, -1);
+    this.pending.push({ ordinal, record, loginKey, hash: recordHash, slot });
+  }
+
+  /** The logins the kept records would write; the caller finds who holds them. */
+  loginsToCheck(): string[] {
+    return this.pending.map((p) => p.loginKey);
+  }
+
+  finish(end: PlanEnd): Plan {
+    const { known, needRepair } = this.context;
+    const counts = this.counts;
+    counts.records += end.invalid.length;
+    counts.invalid = end.invalid.length;
+    const conflicts = this.retractShared();
+    const accepted: Pending[] = [];
+    const joinSlots = new Map<string, number>();
+    const joinIds: string[] = [];
+    for (const pending of this.pending) {
+      const reason = this.conflictOf(pending, end.loginHolders);
+      if (reason !== null) {
+        counts.conflicts += 1;
+        conflicts.push({ ordinal: pending.ordinal, problem: { ref: pending.record.externalId, reason } });
+        continue;
       }
-      onPath.add(id);
-      path.push(id);
-      id = supervisorOf(id);
+      if (pending.slot < 0) {
+        joinSlots.set(pending.record.externalId, joinIds.length);
+        joinIds.push(this.context.newId());
+      }
+      accepted.push(pending);
     }
-    for (const member of path) done.add(member);
+    this.pending = [];
+    this.newKeys = new Set();
+    this.logins = new Map();
+
+    const warnings: DirectoryProblem[] = [];
+    const joins: JoinChange[] = [];
+    const bossOf: number[] = [];
+    const others: Change[] = [];
+    for (const { record, hash: recordHash, slot } of accepted) {
+      const enabled = this.isEnabled(record);
+      const unitId = this.unitIdOf(record);
+      let supervisorId: string | null = null;
+      let boss = -1;
+      if (record.supervisorExternalId !== null) {
+        const supervisorSlot = known.slotOf(record.supervisorExternalId);
+        boss = supervisorSlot >= 0 ? -1 : (joinSlots.get(record.supervisorExternalId) ?? -1);
+        supervisorId = supervisorSlot >= 0 ? known.idAt(supervisorSlot) : (joinIds[boss] ?? null);
+        if (supervisorId === null) warnings.push({ ref: record.externalId, reason: `supervisor "${record.supervisorExternalId}" is not in the directory; left empty` });
+      }
+      if (slot < 0) {
+        counts.joiners += 1;
+        joins.push({ kind: 'join', workerId: joinIds[joinSlots.get(record.externalId) ?? -1] ?? this.context.newId(), record, hash: recordHash, unitId, supervisorId, enabled });
+        bossOf.push(boss);
+        continue;
+      }
+      if (known.matches(slot, recordHash, enabled, supervisorId)) {
+        if (needRepair.has(record.externalId)) this.addRepair(others, slot, enabled);
+        else counts.unchanged += 1;
+        continue;
+      }
+      const worker = known.workerAt(slot);
+      const mover = worker.jobType !== (record.jobType ?? unassignedJobType) || worker.unitId !== unitId;
+      const wasEnabled = worker.enabled === 1;
+      counts.updates += 1;
+      if (mover) counts.movers += 1;
+      if (wasEnabled && !enabled) counts.disables += 1;
+      if (!wasEnabled && enabled) counts.enables += 1;
+      others.push({ kind: 'update', worker, record, hash: recordHash, unitId, supervisorId, enabled, mover });
+    }
+    for (const key of needRepair) {
+      const slot = known.slotOf(key);
+      if (slot < 0 || this.listed[slot] !== listedUnchanged) continue;
+      counts.unchanged -= 1;
+      this.addRepair(others, slot, known.enabledAt(slot));
+    }
+    if (end.complete) this.addGone(others);
+
+    conflicts.sort((a, b) => a.ordinal - b.ordinal);
+    const problems = [...end.invalid, ...conflicts.map((c) => c.problem), ...warnings];
+    const changes: Change[] = orderJoins(joins, Int32Array.from(bossOf), problems);
+    return { changes: changes.concat(others), counts, problems };
   }
 
-  const depth = new Map<string, number>();
-  for (const start of joins.keys()) {
-    const path: string[] = [];
-    let id: string | null = start;
-    while (id !== null && !depth.has(id)) {
-      path.push(id);
-      id = supervisorOf(id);
+  /** A record plainly unchanged: its unit exists, its supervisor is known, and it matches its worker. */
+  private isPlainlyUnchanged(slot: number, record: DirectoryRecord, recordHash: string): boolean {
+    const { known, agency } = this.context;
+    if (record.unitCode !== null && !agency.unitIdsByCode.has(record.unitCode.toUpperCase())) return false;
+    let supervisorId: string | null = null;
+    if (record.supervisorExternalId !== null) {
+      const supervisorSlot = known.slotOf(record.supervisorExternalId);
+      if (supervisorSlot < 0) return false;
+      supervisorId = known.idAt(supervisorSlot);
     }
-    let next = id === null ? 0 : (depth.get(id) ?? 0) + 1;
-    for (let i = path.length - 1; i >= 0; i -= 1) {
-      depth.set(path[i] ?? '', next);
-      next += 1;
+    return known.matches(slot, recordHash, this.isEnabled(record), supervisorId);
+  }
+
+  /** Takes back the "unchanged" of records whose key or login another record shares. */
+  private retractShared(): { ordinal: number; problem: DirectoryProblem }[] {
+    const { known } = this.context;
+    const conflicts: { ordinal: number; problem: DirectoryProblem }[] = [];
+    const retract = (slot: number, reason: string) => {
+      if (this.listed[slot] !== listedUnchanged) return;
+      this.listed[slot] = listedOther;
+      this.counts.unchanged -= 1;
+      this.counts.conflicts += 1;
+      conflicts.push({ ordinal: this.unchangedOrdinals[slot] ?? 0, problem: { ref: known.externalIdAt(slot), reason } });
+    };
+    for (const key of this.duplicateKeys) {
+      const slot = known.slotOf(key);
+      if (slot >= 0) retract(slot, sharedKeyReason(key));
+    }
+    for (const loginKey of this.duplicateLogins) {
+      const slot = this.logins.get(loginKey) ?? -1;
+      if (slot >= 0) retract(slot, sharedLoginReason(this.unchangedLoginIds[slot] ?? loginKey));
+    }
+    return conflicts;
+  }
+
+  private conflictOf({ record, loginKey }: Pending, loginHolders: Map<string, string | null>): string | null {
+    if (this.duplicateKeys.has(record.externalId)) return sharedKeyReason(record.externalId);
+    if (this.duplicateLogins.has(loginKey)) return sharedLoginReason(record.loginId);
+    const holder = loginHolders.get(loginKey);
+    if (holder === null) return `login id "${record.loginId}" already belongs to a worker outside this source`;
+    if (holder !== undefined && holder !== record.externalId) {
+      return `login id "${record.loginId}" still belongs to the worker with correlation key "${holder}"; give that worker another login first, then the next run applies this record`;
+    }
+    if (record.unitCode !== null && !this.context.agency.unitIdsByCode.has(record.unitCode.toUpperCase())) {
+      return `unit "${record.unitCode}" does not exist in the agency; create the unit or map the value in the source's unit map`;
+    }
+    return null;
+  }
+
+  private addRepair(changes: Change[], slot: number, enabled: boolean): void {
+    this.counts.repairs += 1;
+    changes.push({ kind: 'repair', worker: this.context.known.workerAt(slot), enabled });
+  }
+
+  /** Workers the source no longer lists; one already disabled only if its accounts still need it. */
+  private addGone(changes: Change[]): void {
+    const { known, needRepair } = this.context;
+    for (let slot = 0; slot < known.size; slot += 1) {
+      if (this.listed[slot] !== notListed) continue;
+      if (!known.enabledAt(slot) && !needRepair.has(known.externalIdAt(slot))) continue;
+      this.counts.gone += 1;
+      this.counts.disables += 1;
+      changes.push({ kind: 'gone', worker: known.workerAt(slot) });
     }
   }
-  const sortedJoins = [...joins.values()].sort((a, b) => (depth.get(a.workerId) ?? 0) - (depth.get(b.workerId) ?? 0));
-  return [...sortedJoins, ...changes.filter((c) => c.kind !== 'join')];
+
+  private isEnabled(record: DirectoryRecord): boolean {
+    return record.enabled && !(record.terminationDate !== null && record.terminationDate <= this.context.today);
+  }
+
+  private unitIdOf(record: DirectoryRecord): string {
+    const { agency } = this.context;
+    return record.unitCode === null ? agency.holdingUnitId : (agency.unitIdsByCode.get(record.unitCode.toUpperCase()) ?? agency.holdingUnitId);
+  }
+}
+
+function sharedKeyReason(key: string): string {
+  return `two records share the correlation key "${key}"; neither was applied`;
+}
+
+function sharedLoginReason(loginId: string): string {
+  return `two records share the login id "${loginId}"; neither was applied`;
 }

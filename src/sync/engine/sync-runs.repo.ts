@@ -39,6 +39,16 @@ export async function finishRun(
   await db.updateTable('sync_runs').set(patch).where('id', '=', id).execute();
 }
 
+/** Marks the source's runs still recorded as running as failed, as of `at`: their process stopped before they finished. */
+export async function failInterruptedRuns(db: Executor, sourceId: string, at: string): Promise<void> {
+  await db
+    .updateTable('sync_runs')
+    .set({ status: 'failed', finished_at: at, error: 'Interrupted: the process running this sync stopped before it finished; what it committed stays, and the next run carried on from there.' })
+    .where('source_id', '=', sourceId)
+    .where('status', '=', 'running')
+    .execute();
+}
+
 export async function findRun(db: Executor, id: string): Promise<SyncRun | undefined> {
   const row = await db.selectFrom('sync_runs').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toRun(row);

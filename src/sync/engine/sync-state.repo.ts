@@ -1,16 +1,11 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
-import type { AccountStatus, Flag } from '../../db/schema.ts';
+import type { AccountStatus } from '../../db/schema.ts';
+import { KnownWorkers } from './known-workers.ts';
 
-/** What the engine needs of a source's current workers to diff a record against them. */
-export interface KnownWorker {
+/** What applying a change needs of a worker beyond what the plan kept. */
+export interface WorkerDetails {
   id: string;
-  externalId: string;
-  loginKey: string;
-  hash: string | null;
-  enabled: Flag;
-  unitId: string;
-  jobType: string;
-  supervisorId: string | null;
   terminationDate: string | null;
   leaveStart: string | null;
   leaveReturn: string | null;
@@ -38,6 +33,8 @@ export interface AgencyContext {
 }
 
 const pageSize = 20_000;
+/** Values per `in (...)` list: well under every database's parameter limit. */
+const idsPerQuery = 5000;
 
 export async function loadAgencyContext(db: Executor, agencyId: string): Promise<AgencyContext | undefined> {
   const agency = await db.selectFrom('agencies').select(['id', 'time_zone']).where('id', '=', agencyId).executeTakeFirst();
@@ -55,95 +52,131 @@ export async function loadAgencyContext(db: Executor, agencyId: string): Promise
   };
 }
 
-/** Every worker of the source, read by keyset pages on the source's index. */
-export async function loadSourceWorkers(db: Executor, sourceId: string): Promise<Map<string, KnownWorker>> {
-  const known = new Map<string, KnownWorker>();
+/** Every worker of the source, with only what the plan diffs, read by keyset pages on the source's index. */
+export async function loadKnownWorkers(db: Executor, sourceId: string): Promise<KnownWorkers> {
+  const known = new KnownWorkers();
   let after = '';
   for (;;) {
     const rows = await db
       .selectFrom('workers')
-      .select([
-        'id', 'external_id as externalId', 'login_key as loginKey', 'source_hash as hash', 'enabled', 'unit_id as unitId',
-        'job_type as jobType', 'supervisor_id as supervisorId', 'termination_date as terminationDate', 'leave_start as leaveStart',
-        'leave_return as leaveReturn', 'version',
-      ])
+      .select(['id', 'external_id', 'source_hash', 'enabled', 'unit_id', 'job_type', 'supervisor_id'])
       .where('source_id', '=', sourceId)
       .where('external_id', '>', after)
       .orderBy('source_id')
       .orderBy('external_id')
       .limit(pageSize)
       .execute();
-    for (const row of rows) known.set(row.externalId ?? '', row as KnownWorker);
+    for (const row of rows) {
+      known.add({
+        id: row.id, externalId: row.external_id ?? '', hash: row.source_hash, enabled: row.enabled, unitId: row.unit_id,
+        jobType: row.job_type, supervisorId: row.supervisor_id,
+      });
+    }
     const last = rows.at(-1);
-    if (!last?.externalId || rows.length < pageSize) return known;
-    after = last.externalId;
+    if (!last?.external_id || rows.length < pageSize) return known;
+    after = last.external_id;
   }
+}
+
+async function selectInChunks<T, R>(items: readonly T[], select: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
+  const found: R[] = [];
+  for (let i = 0; i < items.length; i += idsPerQuery) {
+    for (const row of await select(items.slice(i, i + idsPerQuery))) found.push(row);
+  }
+  return found;
+}
+
+/** What applying needs of these workers, read in the applying transaction. */
+export async function loadWorkerDetails(db: Executor, workerIds: string[]): Promise<Map<string, WorkerDetails>> {
+  const rows = await selectInChunks(workerIds, (chunk) =>
+    db
+      .selectFrom('workers')
+      .select(['id', 'termination_date as terminationDate', 'leave_start as leaveStart', 'leave_return as leaveReturn', 'version'])
+      .where('id', 'in', chunk)
+      .execute(),
+  );
+  return new Map(rows.map((row) => [row.id, row]));
 }
 
 /** The accounts of these workers, grouped by worker. */
 export async function loadAccountsOf(db: Executor, workerIds: string[]): Promise<Map<string, KnownAccount[]>> {
-  const byWorker = new Map<string, KnownAccount[]>();
-  for (let i = 0; i < workerIds.length; i += 5000) {
-    const rows = await db
+  const rows = await selectInChunks(workerIds, (chunk) =>
+    db
       .selectFrom('accounts')
       .select(['id', 'worker_id as workerId', 'application_id as applicationId', 'status', 'disabled_by as disabledBy', 'unit_id as unitId', 'end_date as endDate', 'version'])
-      .where('worker_id', 'in', workerIds.slice(i, i + 5000))
-      .execute();
-    for (const row of rows) {
-      const list = byWorker.get(row.workerId);
-      if (list) list.push(row);
-      else byWorker.set(row.workerId, [row]);
-    }
+      .where('worker_id', 'in', chunk)
+      .execute(),
+  );
+  const byWorker = new Map<string, KnownAccount[]>();
+  for (const row of rows) {
+    const list = byWorker.get(row.workerId);
+    if (list) list.push(row);
+    else byWorker.set(row.workerId, [row]);
   }
   return byWorker;
 }
 
 /**
- * Workers of the source whose accounts do not follow their directory state: an account active
- * while the worker is disabled, disabled by the directory while the worker is enabled, or missing.
+ * Correlation keys of the source's workers whose accounts do not follow their directory state: an
+ * account disabled by the directory while the worker is enabled, an account active while the
+ * worker is disabled (the known disabled workers are named, so this reads their accounts only), or
+ * a provisioned account missing.
  */
-export async function findWorkersNeedingRepair(db: Executor, sourceId: string, provisionedApplicationIds: string[]): Promise<Set<string>> {
-  const ids = new Set<string>();
-  const misaligned = await db
-    .selectFrom('workers as w')
-    .innerJoin('accounts as a', 'a.worker_id', 'w.id')
-    .select('w.id')
-    .where('w.source_id', '=', sourceId)
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('w.enabled', '=', 1), eb('a.status', '=', 'disabled'), eb('a.disabled_by', '=', 'directory')]),
-        eb.and([eb('w.enabled', '=', 0), eb('a.status', '=', 'active')]),
-      ]),
-    )
-    .execute();
-  for (const row of misaligned) ids.add(row.id);
-  for (const applicationId of provisionedApplicationIds) {
-    const missing = await db
-      .selectFrom('workers as w')
-      .select('w.id')
-      .where('w.source_id', '=', sourceId)
-      .where((eb) =>
-        eb.not(eb.exists(eb.selectFrom('accounts as a').select('a.id').whereRef('a.worker_id', '=', 'w.id').where('a.application_id', '=', applicationId))),
-      )
-      .execute();
-    for (const row of missing) ids.add(row.id);
+export async function findWorkersNeedingRepair(
+  db: Executor,
+  scope: { agencyId: string; sourceId: string; disabledWorkerIds: string[]; provisionedApplicationIds: string[] },
+): Promise<Set<string>> {
+  const keys = new Set<string>();
+  const add = (rows: { external_id: string | null }[]) => {
+    for (const row of rows) if (row.external_id !== null) keys.add(row.external_id);
+  };
+  add(
+    await db
+      .selectFrom('accounts as a')
+      .innerJoin('workers as w', 'w.id', 'a.worker_id')
+      .select('w.external_id')
+      .where('a.agency_id', '=', scope.agencyId)
+      .where('a.status', '=', 'disabled')
+      .where('a.disabled_by', '=', 'directory')
+      .where('w.source_id', '=', scope.sourceId)
+      .where('w.enabled', '=', 1)
+      .execute(),
+  );
+  add(
+    await selectInChunks(scope.disabledWorkerIds, (chunk) =>
+      db
+        .selectFrom('workers as w')
+        .innerJoin('accounts as a', 'a.worker_id', 'w.id')
+        .select('w.external_id')
+        .where('w.id', 'in', chunk)
+        .where('a.status', '=', 'active')
+        .execute(),
+    ),
+  );
+  for (const applicationId of scope.provisionedApplicationIds) {
+    add(
+      await db
+        .selectFrom('workers as w')
+        .select('w.external_id')
+        .where('w.source_id', '=', scope.sourceId)
+        .where((eb) =>
+          eb.not(eb.exists(eb.selectFrom('accounts as a').select(sql`1`.as('one')).whereRef('a.worker_id', '=', 'w.id').where('a.application_id', '=', applicationId))),
+        )
+        .execute(),
+    );
   }
-  return ids;
+  return keys;
 }
 
-/** Which of these login keys belong to workers outside the source (they cannot be reused). */
-export async function findLoginOwners(db: Executor, loginKeys: string[], sourceId: string): Promise<Set<string>> {
-  const taken = new Set<string>();
-  for (let i = 0; i < loginKeys.length; i += 5000) {
-    const rows = await db
-      .selectFrom('workers')
-      .select('login_key')
-      .where('login_key', 'in', loginKeys.slice(i, i + 5000))
-      .where((eb) => eb.or([eb('source_id', 'is', null), eb('source_id', '!=', sourceId)]))
-      .execute();
-    for (const row of rows) taken.add(row.login_key);
-  }
-  return taken;
+/**
+ * Who holds each of these logins: the correlation key of the source's worker that has it, or null
+ * when a worker outside the source has it (it cannot be reused). Logins nobody holds are absent.
+ */
+export async function findLoginHolders(db: Executor, loginKeys: string[], sourceId: string): Promise<Map<string, string | null>> {
+  const rows = await selectInChunks(loginKeys, (chunk) =>
+    db.selectFrom('workers').select(['login_key', 'external_id', 'source_id']).where('login_key', 'in', chunk).execute(),
+  );
+  return new Map(rows.map((row) => [row.login_key, row.source_id === sourceId ? row.external_id : null]));
 }
 
 export async function countAgencyAccounts(db: Executor, agencyId: string): Promise<number> {

@@ -1,9 +1,10 @@
-import type { Insertable, Updateable } from 'kysely';
-import { bulkInsert } from '../../db/bulk-insert.ts';
+import type { Insertable } from 'kysely';
+import { bulkInsert, runStatement } from '../../db/bulk-insert.ts';
 import type { Executor } from '../../db/database.ts';
 import type {
-  AccountHistoryTable, AccountsTable, AccountStatus, LifecycleEventsTable, WorkerHistoryTable, WorkersTable,
+  AccountHistoryTable, AccountsTable, AccountStatus, Flag, LifecycleEventsTable, WorkerHistoryTable, WorkersTable,
 } from '../../db/schema.ts';
+import type { DirectoryRecord } from '../directory-record.ts';
 
 /** Ids per `in (...)` list. */
 const idsPerStatement = 1000;
@@ -45,14 +46,35 @@ export async function closeAccountHistory(db: Executor, accountIds: string[], at
   );
 }
 
-export async function updateWorker(db: Executor, id: string, patch: Updateable<WorkersTable>): Promise<void> {
-  await db.updateTable('workers').set(patch).where('id', '=', id).execute();
+/** A worker's row rewritten from its directory record. */
+export interface WorkerUpdate {
+  id: string;
+  record: DirectoryRecord;
+  hash: string;
+  supervisorId: string | null;
+  enabled: Flag;
+  unitId: string;
+  jobType: string;
 }
 
-export async function setAccountStatus(
-  db: Executor,
-  id: string,
-  patch: { status: AccountStatus; disabled_by: string | null; updated_at: string },
-): Promise<void> {
-  await db.updateTable('accounts').set((eb) => ({ ...patch, version: eb('version', '+', 1) })).where('id', '=', id).execute();
+const updateWorkerSql = `update workers set login_id = ?, login_key = ?, first_name = ?, last_name = ?, email = ?, supervisor_id = ?,
+  hire_date = ?, termination_date = ?, enabled = ?, unit_id = ?, job_type = ?, source_hash = ?, version = version + 1, updated_at = ? where id = ?`;
+
+export async function updateWorkers(db: Executor, updates: WorkerUpdate[], at: string): Promise<void> {
+  for (const { id, record, hash, supervisorId, enabled, unitId, jobType } of updates) {
+    await runStatement(db, updateWorkerSql, [
+      record.loginId, record.loginId.toLowerCase(), record.firstName, record.lastName, record.email, supervisorId,
+      record.hireDate, record.terminationDate, enabled, unitId, jobType, hash, at, id,
+    ]);
+  }
+}
+
+export async function disableWorkers(db: Executor, workerIds: string[], at: string): Promise<void> {
+  for (const id of workerIds) await runStatement(db, 'update workers set enabled = 0, version = version + 1, updated_at = ? where id = ?', [at, id]);
+}
+
+export async function setAccountStatuses(db: Executor, changes: { id: string; status: AccountStatus; disabledBy: string | null }[], at: string): Promise<void> {
+  for (const { id, status, disabledBy } of changes) {
+    await runStatement(db, 'update accounts set status = ?, disabled_by = ?, updated_at = ?, version = version + 1 where id = ?', [status, disabledBy, at, id]);
+  }
 }

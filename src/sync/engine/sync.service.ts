@@ -12,12 +12,13 @@ import { calendarDateAt } from '../../shared/dates.ts';
 import { AppError, assertThat } from '../../shared/errors.ts';
 import { isId, newId } from '../../shared/ids.ts';
 import type { SyncRunsTable } from '../../db/schema.ts';
-import { type ReadOptions, readSource } from '../sources/read-source.ts';
+import type { DirectoryProblem } from '../directory-record.ts';
+import { type ReadOptions, readSource, type SourceEnd } from '../sources/read-source.ts';
 import type { DirectorySource } from '../sources/sources.schemas.ts';
 import type { SourceService } from '../sources/sources.service.ts';
 import { updateSourceWatermark } from '../sources/sources.repo.ts';
 import { applyBatch } from './apply.ts';
-import { type Change, type Plan, planSync } from './plan.ts';
+import { type Change, type Plan, SyncPlanner } from './plan.ts';
 import * as runs from './sync-runs.repo.ts';
 import * as state from './sync-state.repo.ts';
 
@@ -77,6 +78,8 @@ export function createSyncService(deps: { db: Database; clock: Clock; audit: Aud
     assertThat(lease, 'sync.already_running', `A sync of source "${source.name}" is already running; wait for it to finish (see GET /api/v1/sync/runs).`);
     const startedAt = clock.now().toISOString();
     try {
+      // Holding the lease, no other run of the source is alive: one still marked running was killed.
+      await runs.failInterruptedRuns(db, source.id, startedAt);
       await runs.insertRun(db, {
         id: runId, source_id: source.id, agency_id: source.agencyId, trigger: options.trigger ?? 'manual', dry_run: options.dryRun ? 1 : 0,
         status: 'running', started_at: startedAt, finished_at: null, counts: '{}', problems: '[]', plan_file: null, error: null,
@@ -114,29 +117,22 @@ export function createSyncService(deps: { db: Database; clock: Clock; audit: Aud
       if (!finished) throw new AppError('internal', 'The sync run record vanished.');
       return finished;
     };
+    let lastRenew = Date.now();
+    const keepLease = async () => {
+      if (Date.now() - lastRenew < leaseTtlMs / 4) return;
+      assertThat(await lease.renew(), 'sync.already_running', 'Another process took over this sync run; stopping.');
+      lastRenew = Date.now();
+    };
     try {
-      const snapshot = await readSource(source, options);
-      phaseDone('read');
-      if (snapshot.invalid.length > 0 && !options.skipInvalid) {
-        const plan: Plan = { changes: [], counts: emptyCounts(snapshot.invalid.length), problems: snapshot.invalid };
-        const first = snapshot.invalid.slice(0, 3).map((p) => `${p.ref}: ${p.reason}`).join('; ');
-        return await finish('failed', plan, { error: `${snapshot.invalid.length} invalid record(s), nothing applied (${first}). Fix the source, or run with --skip-invalid to apply the valid ones.` });
-      }
       const agency = await state.loadAgencyContext(db, source.agencyId);
       if (!agency) throw new AppError('agency.not_found', 'The source belongs to an agency without a holding unit.');
-      const known = await state.loadSourceWorkers(db, source.id);
-      const needRepair = await state.findWorkersNeedingRepair(db, source.id, agency.provisionedApplicationIds);
-      phaseDone('load');
-      const loginsToCheck = snapshot.records
-        .filter((r) => known.get(r.externalId)?.loginKey !== r.loginId.toLowerCase())
-        .map((r) => r.loginId.toLowerCase());
-      const plan = planSync({
-        records: snapshot.records, invalid: snapshot.invalid, known, needRepair, agency,
-        loginsTakenElsewhere: await state.findLoginOwners(db, loginsToCheck, source.id),
-        today: calendarDateAt(clock.now(), agency.timeZone), complete: snapshot.complete && snapshot.invalid.length === 0, newId: () => newId(),
-      });
-      plan.problems.push(...snapshot.warnings);
-      phaseDone('plan');
+      const { plan, invalid } = await planRun(source, agency, options, phaseDone, keepLease);
+      if (invalid.length > 0 && !options.skipInvalid) {
+        const first = invalid.slice(0, 3).map((p) => `${p.ref}: ${p.reason}`).join('; ');
+        return await finish('failed', { changes: [], counts: emptyCounts(invalid.length), problems: invalid }, {
+          error: `${invalid.length} invalid record(s), nothing applied (${first}). Fix the source, or run with --skip-invalid to apply the valid ones.`,
+        });
+      }
       if (options.dryRun) return await finish('planned', plan, { planFile: await writePlanFile(runId, plan) });
 
       const accountCount = await state.countAgencyAccounts(db, source.agencyId);
@@ -148,23 +144,22 @@ export function createSyncService(deps: { db: Database; clock: Clock; audit: Aud
         });
       }
 
-      const accounts = await state.loadAccountsOf(db, plan.changes.flatMap((c) => (c.kind === 'join' ? [] : [c.worker.id])));
       let applied = 0;
-      let lastRenew = Date.now();
-      const apply = { ctx: runCtx, audit: deps.audit, agency, accounts, sourceId: source.id, sourceKind: source.kind, runId, now: '' };
-      for (let i = 0; i < plan.changes.length; i += settings.batchSize) {
-        const batch = plan.changes.slice(i, i + settings.batchSize);
+      const apply = { ctx: runCtx, audit: deps.audit, agency, sourceId: source.id, sourceKind: source.kind, runId, now: '' };
+      const total = plan.changes.length;
+      // Batches are taken off the plan as they are applied, so what is done can be freed.
+      while (plan.changes.length > 0) {
+        const batch = plan.changes.splice(0, settings.batchSize);
         apply.now = clock.now().toISOString();
         await db.transaction().execute((trx) => applyBatch(trx, apply, batch));
         applied += batch.length;
-        options.onProgress?.(applied, plan.changes.length);
-        if (Date.now() - lastRenew > leaseTtlMs / 4) {
-          assertThat(await lease.renew(), 'sync.already_running', 'Another process took over this sync run; stopping.');
-          lastRenew = Date.now();
-        }
+        options.onProgress?.(applied, total);
+        await keepLease();
+        // Let requests and timers in (a server's immediate disables) between batches.
+        await new Promise((resolve) => setImmediate(resolve));
       }
       phaseDone('apply');
-      if (snapshot.watermark) await updateSourceWatermark(db, source.id, snapshot.watermark, clock.now().toISOString());
+      if (plan.watermark) await updateSourceWatermark(db, source.id, plan.watermark, clock.now().toISOString());
       return await finish('succeeded', plan, { applied });
     } catch (error) {
       await finish('failed', null, { error: error instanceof Error ? error.message : String(error) });
@@ -172,6 +167,39 @@ export function createSyncService(deps: { db: Database; clock: Clock; audit: Aud
     } finally {
       await lease.release();
     }
+  }
+
+  /**
+   * Reads the source and plans the run as the records stream in. Once a record is invalid (and
+   * invalid records are not skipped) the rest is only checked, since the run will stop anyway.
+   */
+  async function planRun(source: DirectorySource, agency: state.AgencyContext, options: SyncOptions, phaseDone: (phase: string) => void, keepLease: () => Promise<void>) {
+    const known = await state.loadKnownWorkers(db, source.id);
+    const needRepair = await state.findWorkersNeedingRepair(db, {
+      agencyId: source.agencyId, sourceId: source.id, disabledWorkerIds: known.disabledIds(), provisionedApplicationIds: agency.provisionedApplicationIds,
+    });
+    phaseDone('load');
+    const planner = new SyncPlanner({ agency, known, needRepair, today: calendarDateAt(clock.now(), agency.timeZone), newId: () => newId() });
+    const invalid: DirectoryProblem[] = [];
+    const reader = readSource(source, options);
+    let end: SourceEnd | undefined;
+    while (!end) {
+      const next = await reader.next();
+      if (next.done) {
+        end = next.value;
+        break;
+      }
+      for (const problem of next.value.invalid) invalid.push(problem);
+      if (invalid.length === 0 || options.skipInvalid) for (const record of next.value.records) planner.add(record);
+      await keepLease();
+    }
+    for (const problem of end.invalid) invalid.push(problem);
+    phaseDone('read');
+    const loginHolders = await state.findLoginHolders(db, planner.loginsToCheck(), source.id);
+    const plan = planner.finish({ invalid, loginHolders, complete: end.complete && invalid.length === 0 });
+    for (const warning of end.warnings) plan.problems.push(warning);
+    phaseDone('plan');
+    return { plan: { ...plan, watermark: end.watermark }, invalid };
   }
 
   async function getRun(ctx: RequestContext, id: string): Promise<runs.SyncRun> {

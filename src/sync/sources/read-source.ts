@@ -6,9 +6,15 @@ import { readLdapDirectory } from './ldap/ldap-source.ts';
 import { ldapSourceConfigSchema } from './ldap/ldap-source.schemas.ts';
 import type { DirectorySource } from './sources.schemas.ts';
 
-export interface SourceSnapshot {
+/** Records as the source hands them over, with the rows or entries that could not be read as a worker. */
+export interface SourceBatch {
   records: DirectoryRecord[];
-  /** Rows or entries that could not be read as a worker, with why. */
+  invalid: DirectoryProblem[];
+}
+
+/** What is known once the whole source has been read. */
+export interface SourceEnd {
+  /** Rows or entries left out that only the end of the read reports. */
   invalid: DirectoryProblem[];
   /** Problems on records that were still read (e.g. a field left empty). */
   warnings: DirectoryProblem[];
@@ -27,18 +33,14 @@ export interface ReadOptions {
   incremental?: boolean;
 }
 
-/** Reads a whole directory source into memory-light records. */
-export async function readSource(source: DirectorySource, options: ReadOptions = {}): Promise<SourceSnapshot> {
-  const snapshot: SourceSnapshot = { records: [], invalid: [], warnings: [], complete: true, watermark: null };
+/** Streams a directory source in batches, so a million-worker source never sits in memory whole. */
+export async function* readSource(source: DirectorySource, options: ReadOptions = {}): AsyncGenerator<SourceBatch, SourceEnd> {
   if (source.kind === 'csv') {
     const config = csvSourceConfigSchema.parse(source.config);
     const input = options.input ?? config.path;
     if (!input) throw new Error(`Source "${source.name}" has no file: set "path" in its settings or pass a file to read.`);
-    for await (const batch of readCsvDirectory(input, config)) {
-      for (const record of batch.records) snapshot.records.push(record);
-      for (const problem of batch.problems) snapshot.invalid.push(problem);
-    }
-    return snapshot;
+    for await (const batch of readCsvDirectory(input, config)) yield { records: batch.records, invalid: batch.problems };
+    return { invalid: [], warnings: [], complete: true, watermark: null };
   }
   if (source.kind === 'ldap') {
     const config = ldapSourceConfigSchema.parse(source.config);
@@ -47,14 +49,12 @@ export async function readSource(source: DirectorySource, options: ReadOptions =
     for (;;) {
       const next = await reader.next();
       if (next.done) {
-        for (const problem of next.value.problems) (problem.reason.startsWith('left out:') ? snapshot.invalid : snapshot.warnings).push(problem);
-        snapshot.watermark = next.value.watermark;
-        break;
+        const end: SourceEnd = { invalid: [], warnings: [], complete: !incremental, watermark: next.value.watermark };
+        for (const problem of next.value.problems) (problem.reason.startsWith('left out:') ? end.invalid : end.warnings).push(problem);
+        return end;
       }
-      for (const record of next.value) snapshot.records.push(record);
+      yield { records: next.value, invalid: [] };
     }
-    snapshot.complete = !incremental;
-    return snapshot;
   }
   throw new Error(`A ${source.kind} source is not read by the sync engine: ${source.kind === 'scim' ? 'a SCIM client pushes its users in' : 'its workers are registered through Gatehouse'}.`);
 }

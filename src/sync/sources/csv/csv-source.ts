@@ -18,54 +18,73 @@ function blankToNull(value: string | undefined): string | null {
   return trimmed === '' ? null : trimmed;
 }
 
-function indexColumns(header: CsvRow, config: CsvSourceConfig): Map<Field, number> {
-  const positions = new Map<string, number>();
-  header.fields.forEach((name, i) => positions.set(name.trim().toLowerCase(), i));
-  const index = new Map<Field, number>();
-  for (const [field, column] of Object.entries(config.columns) as [Field, string][]) {
-    const position = positions.get(column.toLowerCase());
-    if (position !== undefined) index.set(field, position);
-  }
-  const missing = requiredFields.filter((f) => !index.has(f)).map((f) => config.columns[f]);
+/** Where each mapped field sits in a row: -1 when the file has no such column. */
+type Positions = Record<Field, number>;
+
+function findPositions(header: CsvRow, config: CsvSourceConfig): Positions {
+  const byName = new Map<string, number>();
+  header.fields.forEach((name, i) => byName.set(name.trim().toLowerCase(), i));
+  const positions = Object.fromEntries(
+    (Object.entries(config.columns) as [Field, string][]).map(([field, column]) => [field, byName.get(column.toLowerCase()) ?? -1]),
+  ) as Positions;
+  const missing = requiredFields.filter((f) => positions[f] < 0).map((f) => config.columns[f]);
   if (missing.length > 0) {
     throw new Error(`The CSV header has no column ${missing.map((m) => `"${m}"`).join(', ')}. Rename the column or map it in the source's "columns" setting.`);
   }
-  return index;
+  return positions;
+}
+
+/**
+ * Keeps one copy of a value that repeats from row to row (unit codes, job types, supervisors,
+ * dates): a million-row file has few distinct ones, and the engine may hold every record at once.
+ */
+function createInterner(limit = 100_000): (value: string | null) => string | null {
+  const copies = new Map<string, string>();
+  return (value) => {
+    if (value === null) return null;
+    const copy = copies.get(value);
+    if (copy !== undefined) return copy;
+    if (copies.size < limit) copies.set(value, value);
+    return value;
+  };
+}
+
+function cell(row: CsvRow, position: number): string | null {
+  return position < 0 ? null : blankToNull(row.fields[position]);
 }
 
 /** Reads an HR export as directory records, reporting each invalid row with its line number. */
 export async function* readCsvDirectory(input: Readable | string, config: CsvSourceConfig): AsyncGenerator<CsvBatch> {
   const stream = typeof input === 'string' ? createReadStream(input) : input;
   const enabledValues = new Set(config.enabledValues.map((v) => v.toLowerCase()));
-  let index: Map<Field, number> | undefined;
+  const unitMap = new Map(Object.entries(config.unitMap ?? {}));
+  const jobTypeMap = new Map(Object.entries(config.jobTypeMap ?? {}));
+  const [sharedUnit, sharedJob, sharedSupervisor, sharedDate] = [createInterner(), createInterner(), createInterner(), createInterner()];
+  let at: Positions | undefined;
   let columnsNeeded = 0;
   for await (const rows of readCsvRows(stream)) {
     const batch: CsvBatch = { records: [], problems: [] };
     for (const row of rows) {
-      if (!index) {
-        index = indexColumns(row, config);
-        columnsNeeded = Math.max(...index.values()) + 1;
+      if (!at) {
+        at = findPositions(row, config);
+        columnsNeeded = Math.max(...Object.values(at)) + 1;
         continue;
       }
-      const get = (field: Field) => {
-        const position = index?.get(field);
-        return position === undefined ? null : blankToNull(row.fields[position]);
-      };
-      const enabledText = get('enabled');
-      const jobText = get('jobType');
-      const unitText = get('unitCode');
+      const enabledText = cell(row, at.enabled);
+      const jobText = sharedJob(cell(row, at.jobType));
+      const unitText = sharedUnit(cell(row, at.unitCode));
       const record: DirectoryRecord = {
-        externalId: get('externalId') ?? '',
-        loginId: get('loginId') ?? '',
-        firstName: get('firstName') ?? '',
-        lastName: get('lastName') ?? '',
-        email: get('email'),
-        unitCode: unitText === null ? null : (config.unitMap?.[unitText] ?? unitText),
-        jobType: jobText === null ? null : (config.jobTypeMap?.[jobText] ?? jobText),
-        supervisorExternalId: get('supervisorExternalId'),
+        externalId: cell(row, at.externalId) ?? '',
+        loginId: cell(row, at.loginId) ?? '',
+        firstName: cell(row, at.firstName) ?? '',
+        lastName: cell(row, at.lastName) ?? '',
+        email: cell(row, at.email),
+        unitCode: unitText === null ? null : (unitMap.get(unitText) ?? unitText),
+        jobType: jobText === null ? null : (jobTypeMap.get(jobText) ?? jobText),
+        supervisorExternalId: sharedSupervisor(cell(row, at.supervisorExternalId)),
         enabled: enabledText === null ? true : enabledValues.has(enabledText.toLowerCase()),
-        hireDate: get('hireDate'),
-        terminationDate: get('terminationDate'),
+        hireDate: sharedDate(cell(row, at.hireDate)),
+        terminationDate: sharedDate(cell(row, at.terminationDate)),
       };
       const problem = row.fields.length < columnsNeeded
         ? `has ${row.fields.length} columns but the mapped columns need ${columnsNeeded}; check for a missing comma`
@@ -75,5 +94,5 @@ export async function* readCsvDirectory(input: Readable | string, config: CsvSou
     }
     yield batch;
   }
-  if (!index) throw new Error('The CSV file is empty; it needs a header row and one row per worker.');
+  if (!at) throw new Error('The CSV file is empty; it needs a header row and one row per worker.');
 }

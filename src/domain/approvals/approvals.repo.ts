@@ -1,0 +1,134 @@
+import type { Executor } from '../../db/database.ts';
+import type { DelegationsTable, SodRulesTable } from '../../db/schema.ts';
+import type { PolicyDefinition } from './approvals.schemas.ts';
+import type { ApprovalPolicy, Delegation, SodRule } from './approvals.schemas.ts';
+
+export async function findLatestPolicy(db: Executor, agencyId: string): Promise<ApprovalPolicy | undefined> {
+  const row = await db.selectFrom('approval_policies').selectAll().where('agency_id', '=', agencyId).orderBy('version', 'desc').limit(1).executeTakeFirst();
+  return row && { agencyId: row.agency_id, version: row.version, definition: JSON.parse(row.definition) as PolicyDefinition, createdBy: row.created_by, createdAt: row.created_at };
+}
+
+export async function findPolicyVersion(db: Executor, agencyId: string, version: number): Promise<PolicyDefinition | undefined> {
+  const row = await db.selectFrom('approval_policies').select('definition').where('agency_id', '=', agencyId).where('version', '=', version).executeTakeFirst();
+  return row && (JSON.parse(row.definition) as PolicyDefinition);
+}
+
+export async function insertPolicy(db: Executor, row: { id: string; agencyId: string; version: number; definition: PolicyDefinition; createdBy: string; createdAt: string }): Promise<void> {
+  await db
+    .insertInto('approval_policies')
+    .values({ id: row.id, agency_id: row.agencyId, version: row.version, definition: JSON.stringify(row.definition), created_by: row.createdBy, created_at: row.createdAt })
+    .execute();
+}
+
+function toDelegation(row: DelegationsTable): Delegation {
+  return {
+    id: row.id, agencyId: row.agency_id, workerId: row.worker_id, deputyWorkerId: row.deputy_worker_id, startsOn: row.starts_on, endsOn: row.ends_on,
+    reason: row.reason, createdBy: row.created_by, createdAt: row.created_at,
+  };
+}
+
+export async function insertDelegation(db: Executor, row: DelegationsTable): Promise<Delegation> {
+  await db.insertInto('delegations').values(row).execute();
+  return toDelegation(row);
+}
+
+export async function listDelegations(db: Executor, workerId: string): Promise<Delegation[]> {
+  const rows = await db.selectFrom('delegations').selectAll().where('worker_id', '=', workerId).orderBy('starts_on').orderBy('id').limit(500).execute();
+  return rows.map(toDelegation);
+}
+
+/** The workers whose approvals the deputy may give on this date. */
+export async function findDelegatorsOn(db: Executor, deputyWorkerId: string, date: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('delegations')
+    .select('worker_id')
+    .where('deputy_worker_id', '=', deputyWorkerId)
+    .where('starts_on', '<=', date)
+    .where('ends_on', '>=', date)
+    .execute();
+  return [...new Set(rows.map((r) => r.worker_id))];
+}
+
+function toSodRule(row: SodRulesTable): SodRule {
+  return { id: row.id, agencyId: row.agency_id, functionAId: row.function_a_id, functionBId: row.function_b_id, description: row.description, createdAt: row.created_at };
+}
+
+export async function insertSodRule(db: Executor, row: SodRulesTable): Promise<SodRule> {
+  await db.insertInto('sod_rules').values(row).execute();
+  return toSodRule(row);
+}
+
+export async function listSodRules(db: Executor, agencyId: string): Promise<SodRule[]> {
+  const rows = await db.selectFrom('sod_rules').selectAll().where('agency_id', '=', agencyId).orderBy('id').limit(1000).execute();
+  return rows.map(toSodRule);
+}
+
+/** Live function grants of an agency's workers that hold either function of some SoD rule. */
+export async function listLiveFunctionHolders(db: Executor, agencyId: string, functionIds: string[], at: string): Promise<{ workerId: string; functionId: string }[]> {
+  if (functionIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('grants')
+    .select(['worker_id as workerId', 'function_id as functionId'])
+    .where('agency_id', '=', agencyId)
+    .where('kind', '=', 'function')
+    .where('function_id', 'in', functionIds)
+    .where('valid_from', '<=', at)
+    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', at)]))
+    .where('revoked_at', 'is', null)
+    .execute();
+  return rows.flatMap((r) => (r.functionId === null ? [] : [{ workerId: r.workerId, functionId: r.functionId }]));
+}
+
+export interface PersonLink {
+  id: string;
+  agencyId: string;
+  supervisorId: string | null;
+  unitId: string;
+  enabled: 0 | 1;
+}
+
+export async function findPerson(db: Executor, workerId: string): Promise<PersonLink | undefined> {
+  return db
+    .selectFrom('workers')
+    .select(['id', 'agency_id as agencyId', 'supervisor_id as supervisorId', 'unit_id as unitId', 'enabled'])
+    .where('id', '=', workerId)
+    .executeTakeFirst();
+}
+
+export async function findUnitLink(db: Executor, unitId: string): Promise<{ id: string; parentId: string | null; approverWorkerId: string | null } | undefined> {
+  return db.selectFrom('units').select(['id', 'parent_id as parentId', 'approver_worker_id as approverWorkerId']).where('id', '=', unitId).executeTakeFirst();
+}
+
+export async function findFunctionOwners(db: Executor, functionIds: string[]): Promise<string[]> {
+  if (functionIds.length === 0) return [];
+  const rows = await db.selectFrom('business_functions').select('owner_worker_id').where('id', 'in', functionIds).where('owner_worker_id', 'is not', null).execute();
+  return rows.flatMap((r) => (r.owner_worker_id ? [r.owner_worker_id] : []));
+}
+
+/** Workers who act through an enabled principal holding the role in the agency. */
+export async function findWorkersWithRole(db: Executor, agencyId: string, role: 'security_coordinator'): Promise<string[]> {
+  const rows = await db
+    .selectFrom('role_assignments as r')
+    .innerJoin('principals as p', 'p.id', 'r.principal_id')
+    .innerJoin('workers as w', 'w.id', 'p.worker_id')
+    .select('w.id')
+    .where('r.role', '=', role)
+    .where('r.agency_id', '=', agencyId)
+    .where('p.disabled', '=', 0)
+    .where('w.enabled', '=', 1)
+    .orderBy('w.id')
+    .execute();
+  return [...new Set(rows.map((r) => r.id))];
+}
+
+export async function findPrincipalWorkers(db: Executor, principalIds: string[]): Promise<string[]> {
+  if (principalIds.length === 0) return [];
+  const rows = await db.selectFrom('principals').select('worker_id').where('id', 'in', principalIds).where('disabled', '=', 0).execute();
+  return rows.flatMap((r) => (r.worker_id ? [r.worker_id] : []));
+}
+
+export async function findFunctionCodes(db: Executor, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('business_functions').select(['id', 'code']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.code]));
+}

@@ -1,0 +1,246 @@
+import type { Database, Executor } from '../../db/database.ts';
+import type { RequestStatus, RequestStagesTable } from '../../db/schema.ts';
+import { refuseDuplicate } from '../../db/unique-violation.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { calendarDateAt } from '../../shared/dates.ts';
+import { AppError, assertThat } from '../../shared/errors.ts';
+import { isId, newId } from '../../shared/ids.ts';
+import type { AccountService } from '../accounts/accounts.service.ts';
+import { findAgency } from '../agencies/agencies.repo.ts';
+import type { StageDefinition } from '../approvals/approvals.schemas.ts';
+import { conflictsWithin, type ApprovalService } from '../approvals/approvals.service.ts';
+import { findDelegatorsOn } from '../approvals/approvals.repo.ts';
+import { type RoutingContext, computeDue, resolveApprovers } from '../approvals/approver-resolution.ts';
+import type { AuditEntry, AuditLog } from '../audit/audit.service.ts';
+import { type RequestContext, systemContext } from '../auth/actor.ts';
+import { type Permission, authorize } from '../auth/permissions.ts';
+import type { GrantService } from '../grants/grants.service.ts';
+import * as repo from './requests.repo.ts';
+import type { DecideInput, RequestHeader, RequestItem, Stage } from './requests.schemas.ts';
+
+/** Raised when approved changes cannot be applied; the request is then recorded as failed. */
+class ProvisioningFailure extends Error {}
+
+const sodStage: StageDefinition = { name: 'Separation of duties review', approvers: [{ kind: 'security_coordinators' }], quorum: 'any', deadline: { businessDays: 3 } };
+
+function routingOf(header: RequestHeader, items: RequestItem[], workerUnitId: string): RoutingContext {
+  const placement = items.find((i) => i.action === 'add' && i.kind === 'unit_placement');
+  return {
+    agencyId: header.agencyId,
+    subjectWorkerId: header.subjectWorkerId,
+    requesterWorkerId: header.requesterWorkerId,
+    unitId: placement?.unitId ?? workerUnitId,
+    functionIds: items.flatMap((i) => (i.action === 'add' && i.kind === 'function' && i.functionId ? [i.functionId] : [])),
+  };
+}
+
+export type RequestWorkflow = ReturnType<typeof createRequestWorkflow>;
+
+export function createRequestWorkflow(deps: { db: Database; clock: Clock; audit: AuditLog; approvals: ApprovalService; grants: GrantService; accounts: AccountService }) {
+  async function requireRequest(db: Executor, ctx: RequestContext, id: string, permission: Permission): Promise<RequestHeader> {
+    const header = isId(id) ? await repo.findRequest(db, id) : undefined;
+    if (!header) throw new AppError('request.not_found', 'No access request with that id.');
+    authorize(ctx.actor, permission, header.agencyId, 'request.not_found', 'access request');
+    return header;
+  }
+
+  async function routingFor(trx: Executor, header: RequestHeader, items: RequestItem[]): Promise<RoutingContext> {
+    const worker = await repo.findSubjectWorker(trx, header.subjectWorkerId);
+    assertThat(worker, 'worker.not_found', 'The worker this request is about no longer exists.');
+    return routingOf(header, items, worker.unitId);
+  }
+
+  /** The function set the account would hold once the request is applied. */
+  async function functionsAfter(trx: Executor, header: RequestHeader, items: RequestItem[]): Promise<string[]> {
+    const live = await repo.listLiveAccountGrants(trx, header.accountId, deps.clock.now().toISOString());
+    const removed = new Set(items.filter((i) => i.action === 'remove').map((i) => i.grantId));
+    const kept = live.filter((g) => g.kind === 'function' && !removed.has(g.id)).map((g) => g.functionId as string);
+    return [...kept, ...routingOf(header, items, '').functionIds];
+  }
+
+  /** The SoD rules the request would break, for the request's record. */
+  async function sodConflictsOf(trx: Executor, header: RequestHeader, items: RequestItem[]) {
+    const rules = await deps.approvals.sodRulesOf(trx, header.agencyId);
+    return conflictsWithin(rules, await functionsAfter(trx, header, items)).map((r) => ({ ruleId: r.id, description: r.description }));
+  }
+
+  /**
+   * Routes a draft through the policy in force: stages and their approvers are fixed now, so the
+   * request is decided under this policy version whatever changes later.
+   */
+  async function submitInTransaction(trx: Executor, ctx: RequestContext, header: RequestHeader, items: RequestItem[]): Promise<void> {
+    const policy = await deps.approvals.policyInForce(trx, header.agencyId);
+    const conflicts = await sodConflictsOf(trx, header, items);
+    if (conflicts.length > 0 && policy.definition.sodMode === 'refuse') {
+      throw new AppError('request.sod_conflict', `The worker would hold incompatible functions: ${conflicts.map((c) => c.description).join('; ')}. Remove one of the functions from the request.`, { conflicts });
+    }
+    const definitions = [...policy.definition[header.riskLevel], ...(conflicts.length > 0 ? [sodStage] : [])];
+    const route = await routingFor(trx, header, items);
+    const now = deps.clock.now();
+    const stages: RequestStagesTable[] = [];
+    for (const [position, definition] of definitions.entries()) {
+      let approvers = await resolveApprovers(trx, route, definition.approvers);
+      const escalated = approvers.length === 0;
+      if (escalated) approvers = await resolveApprovers(trx, route, policy.definition.fallback);
+      assertThat(approvers.length > 0, 'approval.no_approver', `Nobody may decide stage "${definition.name}": its approvers and the fallback are the requester, the worker, or unknown. Link an approver's principal to a worker or change the policy.`);
+      const first = position === 0;
+      stages.push({
+        id: newId(), request_id: header.id, position, name: definition.name, quorum: definition.quorum, deadline: JSON.stringify(definition.deadline),
+        approver_ids: JSON.stringify(approvers), status: first ? 'active' : 'waiting', escalated: escalated ? 1 : 0,
+        activated_at: first ? now.toISOString() : null, due_at: first ? computeDue(now, definition.deadline).toISOString() : null, closed_at: null,
+      });
+    }
+    const at = now.toISOString();
+    const moved = await repo.advanceRequest(trx, header.id, header.version, { status: 'pending', policy_version: policy.version, sod_conflicts: JSON.stringify(conflicts), submitted_at: at, updated_at: at });
+    assertThat(moved, 'conflict.version', 'The request changed while you were submitting it; reload it and try again.');
+    await repo.insertStages(trx, stages);
+    await deps.audit.record(trx, ctx, [
+      {
+        action: 'request.submitted', subjectType: 'access_request', subjectId: header.id, agencyId: header.agencyId, before: { status: header.status },
+        after: { status: 'pending', policyVersion: policy.version, riskLevel: header.riskLevel, sodConflicts: conflicts, stages: stages.map((s) => ({ name: s.name, approverIds: JSON.parse(s.approver_ids) as string[], escalated: s.escalated === 1 })) },
+      },
+    ]);
+  }
+
+  /** The approver seat the actor fills on the stage: their own, or an absent approver's as deputy. */
+  async function seatFor(trx: Executor, header: RequestHeader, stages: Stage[], stage: Stage, workerId: string): Promise<string> {
+    const decided = new Set(stage.decisions.map((d) => d.approverWorkerId));
+    if (stage.approverIds.includes(workerId)) {
+      assertThat(!decided.has(workerId), 'approval.already_decided', `You already decided stage "${stage.name}" of this request.`);
+      return workerId;
+    }
+    const agency = await findAgency(trx, header.agencyId);
+    const today = calendarDateAt(deps.clock.now(), agency?.timeZone ?? 'UTC');
+    const delegators = await findDelegatorsOn(trx, workerId, today);
+    const seat = stage.approverIds.find((id) => delegators.includes(id) && !decided.has(id));
+    if (seat) return seat;
+    const passed = stages.find((s) => s.position < stage.position && s.approverIds.includes(workerId));
+    assertThat(!passed, 'approval.already_decided', `Stage "${passed?.name}" was already decided by another approver; the request has moved on to stage "${stage.name}". Reload it to see the outcome.`);
+    throw new AppError('approval.not_approver', `You are not an approver of the current stage "${stage.name}" of this request, nor a deputy of one today.`);
+  }
+
+  async function apply(trx: Executor, ctx: RequestContext, header: RequestHeader, items: RequestItem[]): Promise<void> {
+    const reason = `Access request ${header.id} approved`;
+    try {
+      for (const item of items) {
+        if (item.action === 'remove') await deps.grants.revokeInTransaction(trx, ctx, item.grantId as string, reason);
+        else if (item.kind === 'unit_placement') await deps.accounts.moveInTransaction(trx, ctx, header.accountId, item.unitId as string, reason);
+        else {
+          await deps.grants.grantInTransaction(trx, ctx, {
+            accountId: header.accountId, kind: item.kind, functionId: item.functionId, unitId: item.unitId, provenanceKind: 'request', provenanceId: header.id,
+            validFrom: item.validFrom, validTo: item.validTo, reason,
+          });
+        }
+      }
+    } catch (error) {
+      if (error instanceof AppError) throw new ProvisioningFailure(error.message);
+      throw error;
+    }
+  }
+
+  async function decideInTransaction(trx: Executor, ctx: RequestContext, id: string, input: DecideInput, failure: string | null): Promise<void> {
+    const header = await requireRequest(trx, ctx, id, 'requests.decide');
+    assertThat(header.status === 'pending', 'request.not_pending', `This request is ${header.status}; only a pending request can be decided.`);
+    if (input.version !== undefined) {
+      assertThat(input.version === header.version, 'conflict.version', `The request is at version ${header.version}, not ${input.version}: someone decided or changed it. Reload it and decide again.`);
+    }
+    const actor = ctx.actor.workerId;
+    assertThat(actor, 'approval.not_approver', 'Your sign-in is not linked to a worker, so it cannot approve; approvers decide as themselves.');
+    assertThat(actor !== header.requesterWorkerId, 'approval.self_decision', 'You made this request; nobody decides on their own request. It waits for its other approvers.');
+    assertThat(actor !== header.subjectWorkerId, 'approval.self_decision', 'This request is about you; nobody decides on a request about themselves.');
+    const stages = await repo.listStages(trx, id);
+    const stage = stages.find((s) => s.status === 'active');
+    assertThat(stage, 'internal', 'The pending request has no active stage.');
+    const seat = await seatFor(trx, header, stages, stage, actor);
+
+    const now = deps.clock.now();
+    const at = now.toISOString();
+    const approvals = new Set([...stage.decisions.filter((d) => d.decision === 'approve').map((d) => d.approverWorkerId), seat]);
+    const stageDone = input.decision === 'deny' || stage.quorum === 'any' || stage.approverIds.every((a) => approvals.has(a));
+    const next = stageDone && input.decision === 'approve' ? stages.find((s) => s.position > stage.position && s.status === 'waiting') : undefined;
+    const finalApproval = stageDone && input.decision === 'approve' && !next;
+    let status: RequestStatus = 'pending';
+    if (input.decision === 'deny') status = 'denied';
+    else if (finalApproval) status = failure === null ? 'provisioned' : 'failed';
+    const closed = status === 'pending' ? {} : { closed_at: at };
+
+    const won = await repo.advanceRequest(trx, id, header.version, { status, updated_at: at, failure, ...closed });
+    assertThat(won, 'conflict.version', 'Another approver decided this request at the same moment; reload it to see the outcome.');
+    await refuseDuplicate(
+      repo.insertDecision(trx, { id: newId(), request_id: id, stage_id: stage.id, approver_worker_id: seat, decided_by_worker_id: actor, principal_id: ctx.actor.principalId, decision: input.decision, comment: input.comment ?? null, decided_at: at }),
+      'approval.already_decided',
+      `Stage "${stage.name}" already has a decision for that approver.`,
+    );
+    const events: AuditEntry[] = [
+      {
+        action: `request.${input.decision === 'approve' ? 'approval' : 'denial'}_recorded`, subjectType: 'access_request', subjectId: id, agencyId: header.agencyId, reason: input.comment ?? null,
+        after: { stage: stage.name, approverWorkerId: seat, decidedByWorkerId: actor, ...(seat === actor ? {} : { asDeputyOf: seat }) },
+      },
+    ];
+    if (stageDone) await repo.updateStage(trx, stage.id, { status: input.decision === 'deny' ? 'denied' : 'approved', closed_at: at });
+    if (input.decision === 'deny') await repo.closeOpenStages(trx, id, 'cancelled', at);
+    if (next) {
+      const deadline = JSON.parse(await repo.findStageDeadline(trx, next.id)) as StageDefinition['deadline'];
+      await repo.updateStage(trx, next.id, { status: 'active', activated_at: at, due_at: computeDue(now, deadline).toISOString() });
+    }
+    if (status !== 'pending') events.push({ action: `request.${status === 'provisioned' ? 'approved' : status}`, subjectType: 'access_request', subjectId: id, agencyId: header.agencyId, reason: failure, after: { status } });
+    await deps.audit.record(trx, ctx, events);
+    if (status === 'provisioned') {
+      await apply(trx, ctx, header, await repo.listItems(trx, id));
+      await deps.audit.record(trx, ctx, [{ action: 'request.provisioned', subjectType: 'access_request', subjectId: id, agencyId: header.agencyId, after: { status } }]);
+    }
+  }
+
+  /**
+   * One approver's decision on the current stage. The last approval applies the request in the
+   * same transaction; if the changes cannot apply, the request is recorded as failed instead.
+   */
+  async function decide(ctx: RequestContext, id: string, input: DecideInput): Promise<void> {
+    try {
+      await deps.db.transaction().execute((trx) => decideInTransaction(trx, ctx, id, input, null));
+    } catch (error) {
+      if (!(error instanceof ProvisioningFailure)) throw error;
+      await deps.db.transaction().execute((trx) => decideInTransaction(trx, ctx, id, input, error.message));
+    }
+  }
+
+  /**
+   * Works every overdue stage: the first time, it escalates to the policy's fallback approvers
+   * with a fresh deadline; overdue again after escalation, the request is denied (status expired).
+   */
+  async function processDeadlines(now: Date = deps.clock.now()): Promise<{ escalated: number; autoDenied: number }> {
+    const ctx = systemContext(`deadlines-${now.toISOString()}`, 'gatehouse deadlines');
+    const at = now.toISOString();
+    const counts = { escalated: 0, autoDenied: 0 };
+    for (const overdue of await repo.listOverdueStages(deps.db, at, 500)) {
+      await deps.db.transaction().execute(async (trx) => {
+        const header = await repo.findRequest(trx, overdue.requestId);
+        const stage = header?.status === 'pending' ? (await repo.listStages(trx, header.id)).find((s) => s.id === overdue.stageId) : undefined;
+        if (!header || !stage || stage.status !== 'active' || (stage.dueAt ?? at) > at) return;
+        if (!stage.escalated) {
+          const policy = await deps.approvals.policyVersion(trx, header.agencyId, header.policyVersion ?? 0);
+          const fallback = await resolveApprovers(trx, await routingFor(trx, header, await repo.listItems(trx, header.id)), policy.fallback);
+          const approvers = [...new Set([...stage.approverIds, ...fallback])];
+          const deadline = JSON.parse(await repo.findStageDeadline(trx, stage.id)) as StageDefinition['deadline'];
+          if (!(await repo.advanceRequest(trx, header.id, header.version, { updated_at: at }))) return;
+          await repo.updateStage(trx, stage.id, { escalated: 1, approver_ids: JSON.stringify(approvers), due_at: computeDue(now, deadline).toISOString() });
+          await deps.audit.record(trx, ctx, [
+            { action: 'request.escalated', subjectType: 'access_request', subjectId: header.id, agencyId: header.agencyId, reason: `Stage "${stage.name}" passed its deadline ${stage.dueAt}`, after: { approverIds: approvers } },
+          ]);
+          counts.escalated += 1;
+          return;
+        }
+        if (!(await repo.advanceRequest(trx, header.id, header.version, { status: 'expired', updated_at: at, closed_at: at }))) return;
+        await repo.updateStage(trx, stage.id, { status: 'expired', closed_at: at });
+        await repo.closeOpenStages(trx, header.id, 'cancelled', at);
+        await deps.audit.record(trx, ctx, [
+          { action: 'request.auto_denied', subjectType: 'access_request', subjectId: header.id, agencyId: header.agencyId, reason: `Stage "${stage.name}" had no decision by ${stage.dueAt}, after escalation`, before: { status: 'pending' }, after: { status: 'expired' } },
+        ]);
+        counts.autoDenied += 1;
+      });
+    }
+    return counts;
+  }
+
+  return { requireRequest, sodConflictsOf, submitInTransaction, decide, processDeadlines };
+}

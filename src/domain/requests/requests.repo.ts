@@ -1,0 +1,160 @@
+import type { Updateable } from 'kysely';
+import type { Executor } from '../../db/database.ts';
+import type { AccessRequestsTable, RequestDecisionsTable, RequestItemsTable, RequestStagesTable, RequestStatus, StageStatus } from '../../db/schema.ts';
+import type { Acknowledgment, Decision, RequestHeader, RequestItem, Stage } from './requests.schemas.ts';
+
+function toHeader(row: AccessRequestsTable): RequestHeader {
+  return {
+    id: row.id, agencyId: row.agency_id, applicationId: row.application_id, accountId: row.account_id, subjectWorkerId: row.subject_worker_id,
+    requesterPrincipalId: row.requester_principal_id, requesterWorkerId: row.requester_worker_id, assessmentId: row.assessment_id,
+    justification: row.justification, status: row.status, riskLevel: row.risk_level, policyVersion: row.policy_version,
+    sodConflicts: JSON.parse(row.sod_conflicts) as RequestHeader['sodConflicts'], failure: row.failure, version: row.version,
+    createdAt: row.created_at, updatedAt: row.updated_at, submittedAt: row.submitted_at, closedAt: row.closed_at,
+  };
+}
+
+function toItem(row: RequestItemsTable): RequestItem {
+  return {
+    id: row.id, action: row.action, kind: row.kind, functionId: row.function_id, unitId: row.unit_id, grantId: row.grant_id,
+    validFrom: row.valid_from, validTo: row.valid_to, beyondTemplate: row.beyond_template === 1, justification: row.justification,
+  };
+}
+
+function toDecision(row: RequestDecisionsTable): Decision {
+  return {
+    id: row.id, approverWorkerId: row.approver_worker_id, decidedByWorkerId: row.decided_by_worker_id, principalId: row.principal_id,
+    decision: row.decision, comment: row.comment, decidedAt: row.decided_at,
+  };
+}
+
+export async function insertRequest(db: Executor, row: AccessRequestsTable, items: RequestItemsTable[]): Promise<void> {
+  await db.insertInto('access_requests').values(row).execute();
+  if (items.length > 0) await db.insertInto('request_items').values(items).execute();
+}
+
+export async function findRequest(db: Executor, id: string): Promise<RequestHeader | undefined> {
+  const row = await db.selectFrom('access_requests').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toHeader(row);
+}
+
+export async function listItems(db: Executor, requestId: string): Promise<RequestItem[]> {
+  const rows = await db.selectFrom('request_items').selectAll().where('request_id', '=', requestId).orderBy('position').execute();
+  return rows.map(toItem);
+}
+
+export async function listStages(db: Executor, requestId: string): Promise<Stage[]> {
+  const rows = await db.selectFrom('request_stages').selectAll().where('request_id', '=', requestId).orderBy('position').execute();
+  const decisions = await db.selectFrom('request_decisions').selectAll().where('request_id', '=', requestId).orderBy('decided_at').orderBy('id').execute();
+  return rows.map((row) => ({
+    id: row.id, position: row.position, name: row.name, quorum: row.quorum, status: row.status, approverIds: JSON.parse(row.approver_ids) as string[],
+    escalated: row.escalated === 1, activatedAt: row.activated_at, dueAt: row.due_at, closedAt: row.closed_at,
+    decisions: decisions.filter((d) => d.stage_id === row.id).map(toDecision),
+  }));
+}
+
+/** The stored deadline of a stage, as JSON text. */
+export async function findStageDeadline(db: Executor, stageId: string): Promise<string> {
+  const row = await db.selectFrom('request_stages').select('deadline').where('id', '=', stageId).executeTakeFirstOrThrow();
+  return row.deadline;
+}
+
+/**
+ * Moves the request to its next version if it is still at `expectedVersion`. Every workflow step
+ * starts with this write, so on PostgreSQL a concurrent step waits for the first and then finds
+ * the version gone; false when someone else changed the request first.
+ */
+export async function advanceRequest(db: Executor, id: string, expectedVersion: number, patch: Updateable<AccessRequestsTable>): Promise<boolean> {
+  const result = await db.updateTable('access_requests').set({ ...patch, version: expectedVersion + 1 }).where('id', '=', id).where('version', '=', expectedVersion).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function insertStages(db: Executor, rows: RequestStagesTable[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('request_stages').values(rows).execute();
+}
+
+export async function updateStage(db: Executor, id: string, patch: Updateable<RequestStagesTable>): Promise<void> {
+  await db.updateTable('request_stages').set(patch).where('id', '=', id).execute();
+}
+
+/** Closes every stage of the request still waiting or active. */
+export async function closeOpenStages(db: Executor, requestId: string, status: StageStatus, at: string): Promise<void> {
+  await db.updateTable('request_stages').set({ status, closed_at: at }).where('request_id', '=', requestId).where('status', 'in', ['waiting', 'active']).execute();
+}
+
+export async function insertDecision(db: Executor, row: RequestDecisionsTable): Promise<void> {
+  await db.insertInto('request_decisions').values(row).execute();
+}
+
+/** Active stages whose deadline has passed, oldest first. */
+export async function listOverdueStages(db: Executor, at: string, limit: number): Promise<{ stageId: string; requestId: string }[]> {
+  return db
+    .selectFrom('request_stages')
+    .select(['id as stageId', 'request_id as requestId'])
+    .where('status', '=', 'active')
+    .where('due_at', '<=', at)
+    .orderBy('due_at')
+    .limit(limit)
+    .execute();
+}
+
+export async function listRequests(db: Executor, filter: { agencyId: string; status?: RequestStatus | undefined; beforeId?: string | undefined; limit: number }): Promise<RequestHeader[]> {
+  let q = db.selectFrom('access_requests').selectAll().where('agency_id', '=', filter.agencyId);
+  if (filter.status) q = q.where('status', '=', filter.status);
+  if (filter.beforeId) q = q.where('id', '<', filter.beforeId);
+  const rows = await q.orderBy('id', 'desc').limit(filter.limit).execute();
+  return rows.map(toHeader);
+}
+
+export interface SubjectWorker {
+  id: string;
+  agencyId: string;
+  unitId: string;
+  jobType: string;
+}
+
+export async function findSubjectWorker(db: Executor, id: string): Promise<SubjectWorker | undefined> {
+  return db.selectFrom('workers').select(['id', 'agency_id as agencyId', 'unit_id as unitId', 'job_type as jobType']).where('id', '=', id).executeTakeFirst();
+}
+
+export async function findFunctionsById(db: Executor, ids: string[]): Promise<{ id: string; code: string; applicationId: string; riskLevel: 'low' | 'medium' | 'high' }[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('business_functions').select(['id', 'code', 'application_id as applicationId', 'risk_level as riskLevel']).where('id', 'in', ids).execute();
+}
+
+export interface LiveGrant {
+  id: string;
+  kind: 'function' | 'unit_hierarchy';
+  functionId: string | null;
+  unitId: string | null;
+}
+
+/** Live grants of an account. */
+export async function listLiveAccountGrants(db: Executor, accountId: string, at: string): Promise<LiveGrant[]> {
+  return db
+    .selectFrom('grants')
+    .select(['id', 'kind', 'function_id as functionId', 'unit_id as unitId'])
+    .where('account_id', '=', accountId)
+    .where('valid_from', '<=', at)
+    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', at)]))
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+export async function insertAcknowledgment(db: Executor, row: { id: string; agency_id: string; worker_id: string; agreement_version: string; principal_id: string; acknowledged_at: string }): Promise<void> {
+  await db.insertInto('acknowledgments').values(row).execute();
+}
+
+export async function listAcknowledgments(db: Executor, workerId: string): Promise<Acknowledgment[]> {
+  const rows = await db.selectFrom('acknowledgments').selectAll().where('worker_id', '=', workerId).orderBy('acknowledged_at').limit(100).execute();
+  return rows.map((r) => ({ id: r.id, workerId: r.worker_id, agreementVersion: r.agreement_version, principalId: r.principal_id, acknowledgedAt: r.acknowledged_at }));
+}
+
+export async function countProvisionedRequests(db: Executor, workerId: string): Promise<number> {
+  const row = await db
+    .selectFrom('access_requests')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('subject_worker_id', '=', workerId)
+    .where('status', '=', 'provisioned')
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}

@@ -1,0 +1,82 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { AcknowledgmentService } from '../../domain/requests/acknowledgments.service.ts';
+import {
+  accessRequestSchema, acknowledgeSchema, acknowledgmentSchema, acknowledgmentStatusSchema, cancelRequestSchema, createRequestSchema, decideSchema, requestListQueryShape,
+} from '../../domain/requests/requests.schemas.ts';
+import type { RequestService } from '../../domain/requests/requests.service.ts';
+import { bearerSecurity, errorResponses, idParamSchema, idSchema, jsonBody, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
+import { createRouter } from '../router.ts';
+
+const tags = ['Access requests'];
+const agencyParamSchema = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
+const requestHeaderSchema = accessRequestSchema.omit({ items: true, stages: true }).openapi('AccessRequestSummary');
+
+const createRequestRoute = createRoute({
+  method: 'post', path: '/agencies/{agencyId}/access-requests', tags, security: bearerSecurity,
+  summary: 'Request access for a worker: functions, placement, unit hierarchy access (added or removed)',
+  description: 'Submitted at once unless `submit` is false: the agency\'s approval policy in force, chosen by the highest function risk, fixes the stages and approvers. A function beyond the job template needs a justification (422 request.justification_required); a separation-of-duties conflict is refused (409 request.sod_conflict) or gets an extra stage, per policy.',
+  request: { params: agencyParamSchema, body: jsonBody(createRequestSchema) },
+  responses: { 201: jsonResponse(accessRequestSchema, 'The request, with its stages and approvers'), ...errorResponses },
+});
+
+const listRequestsRoute = createRoute({
+  method: 'get', path: '/agencies/{agencyId}/access-requests', tags, security: bearerSecurity,
+  summary: "An agency's access requests, newest first",
+  request: { params: agencyParamSchema, query: z.strictObject({ ...pageQueryShape, ...requestListQueryShape }) },
+  responses: { 200: jsonResponse(pageOf(requestHeaderSchema, 'AccessRequestPage'), 'A page of requests'), ...errorResponses },
+});
+
+const getRequestRoute = createRoute({
+  method: 'get', path: '/access-requests/{id}', tags, security: bearerSecurity,
+  summary: 'One access request with its items, stages and decisions',
+  request: { params: idParamSchema },
+  responses: { 200: jsonResponse(accessRequestSchema, 'The request'), ...errorResponses },
+});
+
+const submitRequestRoute = createRoute({
+  method: 'post', path: '/access-requests/{id}/submit', tags, security: bearerSecurity,
+  summary: 'Submit a draft for approval',
+  request: { params: idParamSchema },
+  responses: { 200: jsonResponse(accessRequestSchema, 'The pending request'), ...errorResponses },
+});
+
+const decideRoute = createRoute({
+  method: 'post', path: '/access-requests/{id}/decisions', tags, security: bearerSecurity,
+  summary: 'Approve or deny the current stage, as one of its approvers or their deputy',
+  description: 'Nobody decides a request they made or one about themselves (403 approval.self_decision). Two approvers deciding at once: one wins, the other gets 409 conflict.version. The last approval applies the request in one transaction (status provisioned).',
+  request: { params: idParamSchema, body: jsonBody(decideSchema) },
+  responses: { 200: jsonResponse(accessRequestSchema, 'The request after the decision'), ...errorResponses },
+});
+
+const cancelRoute = createRoute({
+  method: 'post', path: '/access-requests/{id}/cancel', tags, security: bearerSecurity,
+  summary: 'Withdraw a draft or pending request (the requester or a security coordinator)',
+  request: { params: idParamSchema, body: jsonBody(cancelRequestSchema) },
+  responses: { 200: jsonResponse(accessRequestSchema, 'The cancelled request'), ...errorResponses },
+});
+
+const acknowledgeRoute = createRoute({
+  method: 'post', path: '/workers/{id}/acknowledgments', tags: ['Access agreement'], security: bearerSecurity,
+  summary: 'The worker acknowledges the access agreement (only as themselves)',
+  request: { params: idParamSchema, body: jsonBody(acknowledgeSchema) },
+  responses: { 201: jsonResponse(acknowledgmentSchema, 'The recorded acknowledgment'), ...errorResponses },
+});
+
+const acknowledgmentStatusRoute = createRoute({
+  method: 'get', path: '/workers/{id}/acknowledgments', tags: ['Access agreement'], security: bearerSecurity,
+  summary: 'The agreement in force and whether the worker has acknowledged it',
+  request: { params: idParamSchema },
+  responses: { 200: jsonResponse(acknowledgmentStatusSchema, 'The acknowledgment status'), ...errorResponses },
+});
+
+export function createRequestRoutes(deps: { requests: RequestService; acknowledgments: AcknowledgmentService }) {
+  return createRouter()
+    .openapi(createRequestRoute, async (c) => c.json(await deps.requests.create(c.get('ctx'), c.req.valid('param').agencyId, c.req.valid('json')), 201))
+    .openapi(listRequestsRoute, async (c) => c.json(await deps.requests.list(c.get('ctx'), c.req.valid('param').agencyId, c.req.valid('query')), 200))
+    .openapi(getRequestRoute, async (c) => c.json(await deps.requests.get(c.get('ctx'), c.req.valid('param').id), 200))
+    .openapi(submitRequestRoute, async (c) => c.json(await deps.requests.submit(c.get('ctx'), c.req.valid('param').id), 200))
+    .openapi(decideRoute, async (c) => c.json(await deps.requests.decide(c.get('ctx'), c.req.valid('param').id, c.req.valid('json')), 200))
+    .openapi(cancelRoute, async (c) => c.json(await deps.requests.cancel(c.get('ctx'), c.req.valid('param').id, c.req.valid('json').reason), 200))
+    .openapi(acknowledgeRoute, async (c) => c.json(await deps.acknowledgments.acknowledge(c.get('ctx'), c.req.valid('param').id, c.req.valid('json').agreementVersion), 201))
+    .openapi(acknowledgmentStatusRoute, async (c) => c.json(await deps.acknowledgments.status(c.get('ctx'), c.req.valid('param').id), 200));
+}
