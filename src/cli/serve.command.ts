@@ -5,6 +5,7 @@ import { findDemoAgencies, loadDemo } from '../demo/demo-loader.ts';
 import { ensureBuiltinApplications } from '../domain/applications/applications.service.ts';
 import { systemContext } from '../domain/auth/actor.ts';
 import { createDeliverer } from '../outbox/deliverer.ts';
+import { createTimers } from '../scheduler/timers.ts';
 import { createSyncScheduler } from '../scheduler/sync-scheduler.ts';
 import { formatDemoSummary } from './demo.command.ts';
 import { type Runtime, openRuntime } from './runtime.ts';
@@ -70,11 +71,17 @@ export function registerServeCommand(program: Command): void {
         pollIntervalMs: pollMs, refreshIntervalMs: pollMs,
       });
       await scheduler.start();
+      const timers = createTimers({
+        leases: runtime.services.leases, clock: runtime.clock, logger,
+        jobs: [{ name: 'request-deadlines', intervalMs: 60_000, run: (now) => runtime.services.requests.processDeadlines(now) }],
+      });
+      timers.start();
       // Delivers what the outbox holds for SCIM applications: at once on this node's changes, every second for other nodes'.
       const deliverer = createDeliverer({ db: runtime.handle.db, clock: runtime.clock, logger, secret: config.secret });
       deliverer.start();
       const shutdown = () => {
         scheduler.stop();
+        timers.stop();
         server.close(() => {
           void deliverer.stop().then(() => runtime.close()).then(() => process.exit(0));
         });
