@@ -20,8 +20,6 @@ export interface DatabaseHandle {
 export interface DatabaseOptions {
   /** `postgres://…` for PostgreSQL; otherwise a SQLite file path or `:memory:`. */
   url: string;
-  /** PostgreSQL only: the schema every connection uses (tests give each run its own). */
-  searchPath?: string;
   poolSize?: number;
 }
 
@@ -60,7 +58,6 @@ function openPostgres(options: DatabaseOptions): DatabaseHandle {
     connectionString: options.url,
     max: options.poolSize ?? 10,
     types,
-    ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', destroy: () => db.destroy() };

@@ -16,12 +16,9 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 
-/**
- * Brings the schema up to date; returns the names of the migrations it applied. `schema` keeps
- * Kysely's own bookkeeping tables in a PostgreSQL schema of their own (the tests use one each).
- */
-export async function migrateToLatest(db: Database, options: { schema?: string } = {}): Promise<string[]> {
-  const migrator = new Migrator({ db, provider, ...(options.schema ? { migrationTableSchema: options.schema } : {}) });
+/** Brings the schema up to date; returns the names of the migrations it applied. */
+export async function migrateToLatest(db: Database): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(`Migration failed: ${JSON.stringify(error)}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -1,4 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe } from 'node:test';
 import pg from 'pg';
 import { type DatabaseHandle, type DatabaseKind, openDatabase } from '../../src/db/database.ts';
@@ -9,7 +12,60 @@ const postgresUrl = process.env.TEST_POSTGRES_URL;
 /** The databases this run covers: SQLite always, PostgreSQL when TEST_POSTGRES_URL is set. */
 export const testDatabaseKinds: DatabaseKind[] = postgresUrl ? ['sqlite', 'postgres'] : ['sqlite'];
 
-/** A freshly migrated, empty database: in-memory SQLite, or a new schema on the test server. */
+function databaseUrl(name: string): string {
+  const url = new URL(postgresUrl ?? '');
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The migrations' own text names the template, so a changed migration builds a new one. */
+function templateName(): string {
+  const dir = fileURLToPath(new URL('../../src/db/migrations/', import.meta.url));
+  const digest = createHash('sha1');
+  for (const file of readdirSync(dir).sort()) digest.update(file).update(readFileSync(join(dir, file)));
+  return `gatehouse_template_${digest.digest('hex').slice(0, 12)}`;
+}
+
+let template: Promise<string> | undefined;
+
+/**
+ * A database migrated from scratch once per migration set; every test copies it. Test processes
+ * run side by side, so an advisory lock lets one of them build it.
+ */
+function ensureTemplate(): Promise<string> {
+  template ??= withAdmin(async (admin) => {
+    const name = templateName();
+    await admin.query('select pg_advisory_lock(4711)');
+    try {
+      const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
+      if (exists.rowCount === 0) {
+        const building = `${name}_building`;
+        await admin.query(`drop database if exists ${building}`);
+        await admin.query(`create database ${building}`);
+        const handle = openDatabase({ url: databaseUrl(building), poolSize: 1 });
+        await migrateToLatest(handle.db);
+        await handle.destroy();
+        await admin.query(`alter database ${building} rename to ${name}`);
+      }
+    } finally {
+      await admin.query('select pg_advisory_unlock(4711)');
+    }
+    return name;
+  });
+  return template;
+}
+
+/** A freshly migrated, empty database: in-memory SQLite, or a copy of the migrated template. */
 export async function openTestDatabase(kind: DatabaseKind): Promise<DatabaseHandle> {
   if (kind === 'sqlite') {
     const handle = openDatabase({ url: ':memory:' });
@@ -17,21 +73,15 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<DatabaseHand
     return handle;
   }
   if (!postgresUrl) throw new Error('Set TEST_POSTGRES_URL to run the PostgreSQL tests.');
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  await admin.end();
-  const handle = openDatabase({ url: postgresUrl, searchPath: schema, poolSize: 4 });
-  await migrateToLatest(handle.db, { schema });
+  const source = await ensureTemplate();
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  await withAdmin((admin) => admin.query(`create database ${name} template ${source}`));
+  const handle = openDatabase({ url: databaseUrl(name), poolSize: 4 });
   return {
     ...handle,
     destroy: async () => {
       await handle.destroy();
-      const cleanup = new pg.Client({ connectionString: postgresUrl });
-      await cleanup.connect();
-      await cleanup.query(`drop schema ${schema} cascade`);
-      await cleanup.end();
+      await withAdmin((admin) => admin.query(`drop database ${name} with (force)`));
     },
   };
 }
