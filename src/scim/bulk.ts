@@ -4,8 +4,8 @@ import { invalidSyntax, invalidValue, ScimError, scimErrorBody, toScimError } fr
 import { findKey, isObject, type Json } from './scim-json.ts';
 import { bulkLimits } from './schema/discovery.ts';
 
-export const bulkRequestSchema = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
-export const bulkResponseSchema = 'urn:ietf:params:scim:api:messages:2.0:BulkResponse';
+const bulkRequestSchema = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
+const bulkResponseSchema = 'urn:ietf:params:scim:api:messages:2.0:BulkResponse';
 
 interface BulkOperation {
   index: number;

@@ -5,7 +5,7 @@ import { AppError } from '../shared/errors.ts';
 export const errorSchema = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 /** The `scimType` values of RFC 7644 §3.12 that Gatehouse answers with. */
-export type ScimType = 'invalidFilter' | 'tooMany' | 'uniqueness' | 'mutability' | 'invalidSyntax' | 'invalidPath' | 'noTarget' | 'invalidValue' | 'invalidVers' | 'sensitive';
+export type ScimType = 'invalidFilter' | 'tooMany' | 'uniqueness' | 'mutability' | 'invalidSyntax' | 'invalidPath' | 'noTarget' | 'invalidValue';
 
 /** An error a SCIM client sees as `{schemas, status, scimType, detail}`. */
 export class ScimError extends Error {

@@ -12,12 +12,6 @@ export function findKey(object: Json, name: string): string | undefined {
   return Object.keys(object).find((key) => key.toLowerCase() === lower);
 }
 
-export function getMember(object: unknown, name: string): unknown {
-  if (!isObject(object)) return undefined;
-  const key = findKey(object, name);
-  return key === undefined ? undefined : object[key];
-}
-
 /** A deep copy of plain JSON. */
 export function cloneJson<T>(value: T): T {
   return structuredClone(value);

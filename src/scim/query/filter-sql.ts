@@ -152,7 +152,7 @@ function position(dbKind: DatabaseKind, haystack: RawBuilder<unknown>, needle: s
 }
 
 /** Text ordered by code point on both databases, as the evaluator orders it. */
-export function collated(dbKind: DatabaseKind, expr: RawBuilder<unknown>): RawBuilder<unknown> {
+function collated(dbKind: DatabaseKind, expr: RawBuilder<unknown>): RawBuilder<unknown> {
   return dbKind === 'postgres' ? sql`${expr} collate "C"` : expr;
 }
 

@@ -12,7 +12,7 @@ import { project, splitAttributeList, type Projection } from '../resource/projec
 import { type ColumnMap, columnFor, compileFilter, orderByColumn } from './filter-sql.ts';
 
 export const listResponseSchema = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
-export const searchRequestSchema = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
+const searchRequestSchema = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
 
 /** What /ServiceProviderConfig advertises; `candidateCap` bounds a filter evaluated in memory. */
 export const listLimits = { maxResults: 200, defaultCount: 100, candidateCap: 10_000 } as const;

@@ -6,8 +6,8 @@ import { cloneJson, findKey, isObject, jsonEqual, type Json } from '../scim-json
 import { assertKnownPaths, evaluateOptionsFor, findAttribute, findExtension, type AttributeDef, type ResourceTypeDef } from '../schema/attributes.ts';
 import { findSlot, holderOf, keepOnePrimary, normalizeScalar, normalizeSingle, normalizeValue, type AttributeSlot } from './normalize.ts';
 
-export const patchOpSchema = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-export const maxPatchOperations = 1000;
+const patchOpSchema = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const maxPatchOperations = 1000;
 
 type OpKind = 'add' | 'remove' | 'replace';
 

@@ -8,8 +8,6 @@ export interface Projection {
   excludedAttributes: string[] | null;
 }
 
-export const noProjection: Projection = { attributes: null, excludedAttributes: null };
-
 /** Splits a query parameter "userName,name.givenName" into names; at most 100 are kept. */
 export function splitAttributeList(value: string | undefined): string[] | null {
   if (value === undefined) return null;

@@ -1,6 +1,6 @@
 import { attribute, complex, type ResourceTypeDef, type SchemaDef } from './attributes.ts';
 
-export const groupSchemaId = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const groupSchemaId = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
 /** RFC 7643 §4.2; members are Users of the same agency (groups of groups are not supported). */
 export const groupSchema: SchemaDef = {

@@ -1,6 +1,6 @@
 import { attribute, complex, multiValuedSubs, type ResourceTypeDef, type SchemaDef } from './attributes.ts';
 
-export const userSchemaId = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const userSchemaId = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const enterpriseSchemaId = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 export const gatehouseSchemaId = 'urn:gatehouse:params:scim:schemas:extension:gatehouse:2.0:User';
 

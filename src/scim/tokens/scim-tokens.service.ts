@@ -10,7 +10,7 @@ import { findSourceByName, insertSource } from '../../sync/sources/sources.repo.
 import { findScimClient, findScimSourceId, insertScimToken, type ScimClient } from './scim-tokens.repo.ts';
 
 /** SCIM tokens look different from API tokens, so neither is ever tried as the other. */
-export const scimTokenPrefix = 'ghscim_';
+const scimTokenPrefix = 'ghscim_';
 const defaultSourceName = 'scim';
 
 function hashScimToken(token: string): string {

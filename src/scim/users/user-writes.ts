@@ -168,7 +168,7 @@ export async function changeUser(
     }
     if (enabledChanged) {
       audit.push({ action: enabled ? 'worker.enabled' : 'worker.disabled', subjectType: 'worker', subjectId: current.id, agencyId, reason, before: { enabled: wasEnabled }, after: { enabled } });
-      event(enabled ? 'returner' : 'leaver', { cause: enabled ? 'scim_active' : reason });
+      event(enabled ? 'returner' : 'leaver', enabled ? {} : { cause: 'scim_inactive' });
     }
     if (before.unit_id !== after.unit_id || before.job_type !== after.job_type) {
       event('mover', { from: { unitId: before.unit_id, jobType: before.job_type }, to: { unitId: after.unit_id, jobType: after.job_type } });
