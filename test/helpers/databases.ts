@@ -65,6 +65,23 @@ function ensureTemplate(): Promise<string> {
   return template;
 }
 
+/**
+ * Drops a test database once its last connection has closed. A forced drop would kill a closing
+ * connection mid-goodbye and surface as an uncaught error in the test that owned it.
+ */
+async function dropDatabase(admin: pg.Client, name: string): Promise<void> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await admin.query(`drop database ${name}`);
+      return;
+    } catch (error) {
+      const inUse = (error as { code?: string }).code === '55006';
+      if (!inUse || attempt >= 100) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
 /** A freshly migrated, empty database: in-memory SQLite, or a copy of the migrated template. */
 export async function openTestDatabase(kind: DatabaseKind): Promise<DatabaseHandle> {
   if (kind === 'sqlite') {
@@ -81,7 +98,7 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<DatabaseHand
     ...handle,
     destroy: async () => {
       await handle.destroy();
-      await withAdmin((admin) => admin.query(`drop database ${name} with (force)`));
+      await withAdmin((admin) => dropDatabase(admin, name));
     },
   };
 }
