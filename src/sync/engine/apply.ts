@@ -121,18 +121,18 @@ function addUpdate(batch: BatchWrites, apply: ApplyContext, change: UpdateChange
     leave_start: details.leaveStart, leave_return: details.leaveReturn, termination_date: record.terminationDate,
   };
   batch.workerUpdates.push({ id: worker.id, record, hash: change.hash, supervisorId: change.supervisorId, enabled: state.enabled, unitId: change.unitId, jobType });
-  const stateChanged = (worker.enabled === 1) !== change.enabled || worker.unitId !== change.unitId || worker.jobType !== jobType || details.terminationDate !== record.terminationDate;
+  const stateChanged = (worker.enabled === 1) !== change.enabled || details.unitId !== change.unitId || details.jobType !== jobType || details.terminationDate !== record.terminationDate;
   if (stateChanged) {
     batch.closedWorkerHistory.push(worker.id);
     batch.workerHistory.push(historyRow(worker.id, state, apply.now));
   }
   batch.audit.push({
     action: 'worker.updated', subjectType: 'worker', subjectId: worker.id, agencyId: apply.agency.agencyId, reason: 'changed in the directory',
-    before: { enabled: worker.enabled === 1, unitId: worker.unitId, jobType: worker.jobType, terminationDate: details.terminationDate },
+    before: { enabled: worker.enabled === 1, unitId: details.unitId, jobType: details.jobType, terminationDate: details.terminationDate },
     after: { loginId: record.loginId, enabled: change.enabled, unitId: change.unitId, jobType, terminationDate: record.terminationDate },
   });
   if (change.mover) {
-    addLifecycle(batch, apply, worker.id, 'mover', { from: { unitId: worker.unitId, jobType: worker.jobType }, to: { unitId: change.unitId, jobType } });
+    addLifecycle(batch, apply, worker.id, 'mover', { from: { unitId: details.unitId, jobType: details.jobType }, to: { unitId: change.unitId, jobType } });
   }
   if (worker.enabled === 1 && !change.enabled) {
     addLifecycle(batch, apply, worker.id, 'leaver', { cause: record.enabled ? 'termination_date' : 'directory_disabled' });
@@ -148,7 +148,7 @@ function addGone(batch: BatchWrites, apply: ApplyContext, change: GoneChange): v
     batch.workerDisables.push(worker.id);
     batch.closedWorkerHistory.push(worker.id);
     batch.workerHistory.push(historyRow(worker.id, {
-      enabled: 0, unit_id: worker.unitId, job_type: worker.jobType, leave_start: details.leaveStart, leave_return: details.leaveReturn, termination_date: details.terminationDate,
+      enabled: 0, unit_id: details.unitId, job_type: details.jobType, leave_start: details.leaveStart, leave_return: details.leaveReturn, termination_date: details.terminationDate,
     }, apply.now));
     batch.audit.push({
       action: 'worker.disabled', subjectType: 'worker', subjectId: worker.id, agencyId: apply.agency.agencyId,

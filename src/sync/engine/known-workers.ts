@@ -1,21 +1,19 @@
 import type { Flag } from '../../db/schema.ts';
 
-/** A known worker as the plan sees it: enough to diff a record, name the change and count movers. */
+/** A known worker as the plan sees it: enough to diff a record and name the change. */
 export interface KnownWorker {
   id: string;
   externalId: string;
   hash: string | null;
   enabled: Flag;
-  unitId: string;
-  jobType: string;
   supervisorId: string | null;
 }
 
 /**
  * The workers of one source, indexed by correlation key. A million of them stay in memory for the
  * whole run, so they are held as columns (one array per field, a slot per worker) rather than as
- * a million objects, and the few distinct unit ids, job types and supervisor ids share one string
- * each. A worker object is made only for the workers that change.
+ * a million objects, and the supervisor ids, repeated across a unit, share one string each. A
+ * worker object is made only for the workers that change.
  */
 export class KnownWorkers {
   private readonly slots = new Map<string, number>();
@@ -23,8 +21,6 @@ export class KnownWorkers {
   private readonly ids: string[] = [];
   private readonly hashes: (string | null)[] = [];
   private readonly enabledFlags: Flag[] = [];
-  private readonly unitIds: string[] = [];
-  private readonly jobTypes: string[] = [];
   private readonly supervisorIds: (string | null)[] = [];
   private readonly shared = new Map<string, string>();
 
@@ -38,8 +34,6 @@ export class KnownWorkers {
     this.ids.push(worker.id);
     this.hashes.push(worker.hash);
     this.enabledFlags.push(worker.enabled);
-    this.unitIds.push(this.share(worker.unitId));
-    this.jobTypes.push(this.share(worker.jobType));
     this.supervisorIds.push(worker.supervisorId === null ? null : this.share(worker.supervisorId));
   }
 
@@ -77,7 +71,7 @@ export class KnownWorkers {
   workerAt(slot: number): KnownWorker {
     return {
       id: this.idAt(slot), externalId: this.externalIdAt(slot), hash: this.hashes[slot] ?? null, enabled: this.enabledFlags[slot] ?? 0,
-      unitId: this.unitIds[slot] ?? '', jobType: this.jobTypes[slot] ?? '', supervisorId: this.supervisorIds[slot] ?? null,
+      supervisorId: this.supervisorIds[slot] ?? null,
     };
   }
 

@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import type { DirectoryProblem, DirectoryRecord } from '../directory-record.ts';
 import { orderJoins } from './join-order.ts';
 import type { KnownWorker, KnownWorkers } from './known-workers.ts';
-import type { AgencyContext } from './sync-state.repo.ts';
+import type { AgencyContext, Placement } from './sync-state.repo.ts';
 
 /** A worker the directory has and Gatehouse does not: registered, with accounts in N01. */
 export interface JoinChange {
@@ -72,13 +72,21 @@ export interface PlanContext {
   newId: () => string;
 }
 
+/** The worker of this source that holds a login. */
+export interface LoginHolder {
+  externalId: string;
+  loginId: string;
+}
+
 export interface PlanEnd {
   invalid: DirectoryProblem[];
   /**
-   * Who holds each login in `loginsToCheck()`: the correlation key of a worker of this source, or
-   * null for a worker outside it. Logins nobody holds are absent.
+   * Who holds each login in `loginsToCheck()`: a worker of this source, or null for a worker
+   * outside it. Logins nobody holds are absent.
    */
-  loginHolders: Map<string, string | null>;
+  loginHolders: Map<string, LoginHolder | null>;
+  /** Unit and job type of the workers in `workersToPlace()`, by id: a change of either makes a mover. */
+  placements: Map<string, Placement>;
   /** A full read lists every worker; an incremental one only the changed, so nothing is "gone". */
   complete: boolean;
 }
@@ -106,12 +114,16 @@ interface Pending {
 const notListed = 0;
 const listedUnchanged = 1;
 const listedOther = 2;
+/** Plainly unchanged when read, then found to share its key or login. */
+const listedRetracted = 3;
 
 /**
  * Diffs what the directory says against what Gatehouse knows, one record at a time as the source
  * is read, and changes nothing. A record that plainly matches its worker is counted and dropped;
  * only the others are kept. Whether two records share a key or a login is known only at the end,
- * so `finish` takes back an "unchanged" whose key or login turned out to be shared.
+ * so `finish` takes back an "unchanged" whose key or login turned out to be shared. Two unchanged
+ * records cannot share a login (their workers' logins are unique), so only the kept records'
+ * logins are tracked here; an unchanged record sharing one is found through the login's holder.
  */
 export class SyncPlanner {
   private readonly counts: PlanCounts = {
@@ -121,24 +133,22 @@ export class SyncPlanner {
   /** Per known worker: whether the source lists it, and whether that record was plainly unchanged. */
   private readonly listed: Uint8Array;
   private readonly unchangedOrdinals: Int32Array;
-  private readonly unchangedLoginIds: string[];
   private newKeys = new Set<string>();
-  /** Every login seen, with the slot of its record when that record was plainly unchanged, else -1. */
-  private logins = new Map<string, number>();
+  private pendingLogins = new Set<string>();
   private readonly duplicateKeys = new Set<string>();
   private readonly duplicateLogins = new Set<string>();
+  /** Slots of the supervisors named so far: few, named over and over. */
+  private readonly supervisorSlots = new Map<string, number>();
 
   constructor(private readonly context: PlanContext) {
     this.listed = new Uint8Array(context.known.size);
     this.unchangedOrdinals = new Int32Array(context.known.size);
-    this.unchangedLoginIds = new Array<string>(context.known.size);
   }
 
   add(record: DirectoryRecord): void {
     const ordinal = this.counts.records;
     this.counts.records += 1;
     const key = record.externalId;
-    const loginKey = record.loginId.toLowerCase();
     const slot = this.context.known.slotOf(key);
     let repeated = false;
     if (slot >= 0 ? this.listed[slot] !== notListed : this.newKeys.has(key)) {
@@ -147,21 +157,17 @@ export class SyncPlanner {
     } else if (slot < 0) {
       this.newKeys.add(key);
     }
-    if (this.logins.has(loginKey)) {
-      this.duplicateLogins.add(loginKey);
-      repeated = true;
-    }
     const recordHash = hashRecord(record);
     if (!repeated && slot >= 0 && this.isPlainlyUnchanged(slot, record, recordHash)) {
       this.listed[slot] = listedUnchanged;
       this.unchangedOrdinals[slot] = ordinal;
-      this.unchangedLoginIds[slot] = record.loginId;
-      this.logins.set(loginKey, slot);
       this.counts.unchanged += 1;
       return;
     }
     if (slot >= 0 && this.listed[slot] === notListed) this.listed[slot] = listedOther;
-    if (!this.logins.has(loginKey)) this.logins.set(loginKey, -1);
+    const loginKey = record.loginId.toLowerCase();
+    if (this.pendingLogins.has(loginKey)) this.duplicateLogins.add(loginKey);
+    else this.pendingLogins.add(loginKey);
     this.pending.push({ ordinal, record, loginKey, hash: recordHash, slot });
   }
 
@@ -170,12 +176,17 @@ export class SyncPlanner {
     return this.pending.map((p) => p.loginKey);
   }
 
+  /** Ids of the known workers whose records were kept: the ones that may change. */
+  workersToPlace(): string[] {
+    return this.pending.flatMap((p) => (p.slot >= 0 ? [this.context.known.idAt(p.slot)] : []));
+  }
+
   finish(end: PlanEnd): Plan {
     const { known, needRepair } = this.context;
     const counts = this.counts;
     counts.records += end.invalid.length;
     counts.invalid = end.invalid.length;
-    const conflicts = this.retractShared();
+    const conflicts = this.retractShared(end.loginHolders);
     const accepted: Pending[] = [];
     const joinSlots = new Map<string, number>();
     const joinIds: string[] = [];
@@ -194,7 +205,7 @@ export class SyncPlanner {
     }
     this.pending = [];
     this.newKeys = new Set();
-    this.logins = new Map();
+    this.pendingLogins = new Set();
 
     const warnings: DirectoryProblem[] = [];
     const joins: JoinChange[] = [];
@@ -223,7 +234,8 @@ export class SyncPlanner {
         continue;
       }
       const worker = known.workerAt(slot);
-      const mover = worker.jobType !== (record.jobType ?? unassignedJobType) || worker.unitId !== unitId;
+      const placement = end.placements.get(worker.id);
+      const mover = placement !== undefined && (placement.jobType !== (record.jobType ?? unassignedJobType) || placement.unitId !== unitId);
       const wasEnabled = worker.enabled === 1;
       counts.updates += 1;
       if (mover) counts.movers += 1;
@@ -251,20 +263,32 @@ export class SyncPlanner {
     if (record.unitCode !== null && !agency.unitIdsByCode.has(record.unitCode.toUpperCase())) return false;
     let supervisorId: string | null = null;
     if (record.supervisorExternalId !== null) {
-      const supervisorSlot = known.slotOf(record.supervisorExternalId);
+      const supervisorSlot = this.supervisorSlotOf(record.supervisorExternalId);
       if (supervisorSlot < 0) return false;
       supervisorId = known.idAt(supervisorSlot);
     }
     return known.matches(slot, recordHash, this.isEnabled(record), supervisorId);
   }
 
-  /** Takes back the "unchanged" of records whose key or login another record shares. */
-  private retractShared(): { ordinal: number; problem: DirectoryProblem }[] {
+  private supervisorSlotOf(externalId: string): number {
+    let slot = this.supervisorSlots.get(externalId);
+    if (slot === undefined) {
+      slot = this.context.known.slotOf(externalId);
+      if (this.supervisorSlots.size < 100_000) this.supervisorSlots.set(externalId, slot);
+    }
+    return slot;
+  }
+
+  /**
+   * Takes back the "unchanged" of records whose key another record shares, or whose login a kept
+   * record claims: an unchanged record's login is its worker's, so the login's holder names it.
+   */
+  private retractShared(loginHolders: Map<string, LoginHolder | null>): { ordinal: number; problem: DirectoryProblem }[] {
     const { known } = this.context;
     const conflicts: { ordinal: number; problem: DirectoryProblem }[] = [];
     const retract = (slot: number, reason: string) => {
       if (this.listed[slot] !== listedUnchanged) return;
-      this.listed[slot] = listedOther;
+      this.listed[slot] = listedRetracted;
       this.counts.unchanged -= 1;
       this.counts.conflicts += 1;
       conflicts.push({ ordinal: this.unchangedOrdinals[slot] ?? 0, problem: { ref: known.externalIdAt(slot), reason } });
@@ -273,20 +297,24 @@ export class SyncPlanner {
       const slot = known.slotOf(key);
       if (slot >= 0) retract(slot, sharedKeyReason(key));
     }
-    for (const loginKey of this.duplicateLogins) {
-      const slot = this.logins.get(loginKey) ?? -1;
-      if (slot >= 0) retract(slot, sharedLoginReason(this.unchangedLoginIds[slot] ?? loginKey));
+    for (const pending of this.pending) {
+      const holder = loginHolders.get(pending.loginKey);
+      if (!holder || holder.externalId === pending.record.externalId) continue;
+      const slot = known.slotOf(holder.externalId);
+      if (slot < 0 || (this.listed[slot] !== listedUnchanged && this.listed[slot] !== listedRetracted)) continue;
+      this.duplicateLogins.add(pending.loginKey);
+      retract(slot, this.duplicateKeys.has(holder.externalId) ? sharedKeyReason(holder.externalId) : sharedLoginReason(holder.loginId));
     }
     return conflicts;
   }
 
-  private conflictOf({ record, loginKey }: Pending, loginHolders: Map<string, string | null>): string | null {
+  private conflictOf({ record, loginKey }: Pending, loginHolders: Map<string, LoginHolder | null>): string | null {
     if (this.duplicateKeys.has(record.externalId)) return sharedKeyReason(record.externalId);
     if (this.duplicateLogins.has(loginKey)) return sharedLoginReason(record.loginId);
     const holder = loginHolders.get(loginKey);
     if (holder === null) return `login id "${record.loginId}" already belongs to a worker outside this source`;
-    if (holder !== undefined && holder !== record.externalId) {
-      return `login id "${record.loginId}" still belongs to the worker with correlation key "${holder}"; give that worker another login first, then the next run applies this record`;
+    if (holder !== undefined && holder.externalId !== record.externalId) {
+      return `login id "${record.loginId}" still belongs to the worker with correlation key "${holder.externalId}"; give that worker another login first, then the next run applies this record`;
     }
     if (record.unitCode !== null && !this.context.agency.unitIdsByCode.has(record.unitCode.toUpperCase())) {
       return `unit "${record.unitCode}" does not exist in the agency; create the unit or map the value in the source's unit map`;

@@ -2,9 +2,16 @@ import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { AccountStatus } from '../../db/schema.ts';
 import { KnownWorkers } from './known-workers.ts';
+import type { LoginHolder } from './plan.ts';
+
+/** Where a worker is placed: what tells a mover. */
+export interface Placement {
+  unitId: string;
+  jobType: string;
+}
 
 /** What applying a change needs of a worker beyond what the plan kept. */
-export interface WorkerDetails {
+export interface WorkerDetails extends Placement {
   id: string;
   terminationDate: string | null;
   leaveStart: string | null;
@@ -59,7 +66,7 @@ export async function loadKnownWorkers(db: Executor, sourceId: string): Promise<
   for (;;) {
     const rows = await db
       .selectFrom('workers')
-      .select(['id', 'external_id', 'source_hash', 'enabled', 'unit_id', 'job_type', 'supervisor_id'])
+      .select(['id', 'external_id', 'source_hash', 'enabled', 'supervisor_id'])
       .where('source_id', '=', sourceId)
       .where('external_id', '>', after)
       .orderBy('source_id')
@@ -67,10 +74,7 @@ export async function loadKnownWorkers(db: Executor, sourceId: string): Promise<
       .limit(pageSize)
       .execute();
     for (const row of rows) {
-      known.add({
-        id: row.id, externalId: row.external_id ?? '', hash: row.source_hash, enabled: row.enabled, unitId: row.unit_id,
-        jobType: row.job_type, supervisorId: row.supervisor_id,
-      });
+      known.add({ id: row.id, externalId: row.external_id ?? '', hash: row.source_hash, enabled: row.enabled, supervisorId: row.supervisor_id });
     }
     const last = rows.at(-1);
     if (!last?.external_id || rows.length < pageSize) return known;
@@ -86,12 +90,20 @@ async function selectInChunks<T, R>(items: readonly T[], select: (chunk: T[]) =>
   return found;
 }
 
+/** The unit and job type of these workers, by id. */
+export async function loadPlacements(db: Executor, workerIds: string[]): Promise<Map<string, Placement>> {
+  const rows = await selectInChunks(workerIds, (chunk) =>
+    db.selectFrom('workers').select(['id', 'unit_id as unitId', 'job_type as jobType']).where('id', 'in', chunk).execute(),
+  );
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
 /** What applying needs of these workers, read in the applying transaction. */
 export async function loadWorkerDetails(db: Executor, workerIds: string[]): Promise<Map<string, WorkerDetails>> {
   const rows = await selectInChunks(workerIds, (chunk) =>
     db
       .selectFrom('workers')
-      .select(['id', 'termination_date as terminationDate', 'leave_start as leaveStart', 'leave_return as leaveReturn', 'version'])
+      .select(['id', 'unit_id as unitId', 'job_type as jobType', 'termination_date as terminationDate', 'leave_start as leaveStart', 'leave_return as leaveReturn', 'version'])
       .where('id', 'in', chunk)
       .execute(),
   );
@@ -169,14 +181,14 @@ export async function findWorkersNeedingRepair(
 }
 
 /**
- * Who holds each of these logins: the correlation key of the source's worker that has it, or null
- * when a worker outside the source has it (it cannot be reused). Logins nobody holds are absent.
+ * Who holds each of these logins: the source's worker that has it, or null when a worker outside
+ * the source has it (it cannot be reused). Logins nobody holds are absent.
  */
-export async function findLoginHolders(db: Executor, loginKeys: string[], sourceId: string): Promise<Map<string, string | null>> {
+export async function findLoginHolders(db: Executor, loginKeys: string[], sourceId: string): Promise<Map<string, LoginHolder | null>> {
   const rows = await selectInChunks(loginKeys, (chunk) =>
-    db.selectFrom('workers').select(['login_key', 'external_id', 'source_id']).where('login_key', 'in', chunk).execute(),
+    db.selectFrom('workers').select(['login_key', 'login_id', 'external_id', 'source_id']).where('login_key', 'in', chunk).execute(),
   );
-  return new Map(rows.map((row) => [row.login_key, row.source_id === sourceId ? row.external_id : null]));
+  return new Map(rows.map((row) => [row.login_key, row.source_id === sourceId && row.external_id !== null ? { externalId: row.external_id, loginId: row.login_id } : null]));
 }
 
 export async function countAgencyAccounts(db: Executor, agencyId: string): Promise<number> {

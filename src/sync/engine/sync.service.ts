@@ -196,7 +196,8 @@ export function createSyncService(deps: { db: Database; clock: Clock; audit: Aud
     for (const problem of end.invalid) invalid.push(problem);
     phaseDone('read');
     const loginHolders = await state.findLoginHolders(db, planner.loginsToCheck(), source.id);
-    const plan = planner.finish({ invalid, loginHolders, complete: end.complete && invalid.length === 0 });
+    const placements = await state.loadPlacements(db, planner.workersToPlace());
+    const plan = planner.finish({ invalid, loginHolders, placements, complete: end.complete && invalid.length === 0 });
     for (const warning of end.warnings) plan.problems.push(warning);
     phaseDone('plan');
     return { plan: { ...plan, watermark: end.watermark }, invalid };

@@ -55,7 +55,7 @@ function cell(row: CsvRow, position: number): string | null {
 
 /** Reads an HR export as directory records, reporting each invalid row with its line number. */
 export async function* readCsvDirectory(input: Readable | string, config: CsvSourceConfig): AsyncGenerator<CsvBatch> {
-  const stream = typeof input === 'string' ? createReadStream(input) : input;
+  const stream = typeof input === 'string' ? createReadStream(input, { highWaterMark: 1 << 20 }) : input;
   const enabledValues = new Set(config.enabledValues.map((v) => v.toLowerCase()));
   const unitMap = new Map(Object.entries(config.unitMap ?? {}));
   const jobTypeMap = new Map(Object.entries(config.jobTypeMap ?? {}));
