@@ -34,6 +34,9 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
 function openSqlite(file: string): DatabaseHandle {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SqliteDatabase(file);
+  // 8 KB pages rather than 4 KB (this takes effect when the file is created): a million-worker
+  // sync writes millions of rows into a dozen indexes, and larger pages split less often.
+  sqlite.pragma('page_size = 8192');
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
@@ -43,7 +46,8 @@ function openSqlite(file: string): DatabaseHandle {
   sqlite.pragma('temp_store = memory');
   // Checkpoint every ~64 MB of WAL rather than every 4 MB: index pages that a bulk sync rewrites
   // batch after batch are then copied back to the database file once, not once per batch.
-  sqlite.pragma('wal_autocheckpoint = 16384');
+  const pageSize = Number(sqlite.pragma('page_size', { simple: true }));
+  sqlite.pragma(`wal_autocheckpoint = ${Math.round((64 * 1024 * 1024) / pageSize)}`);
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, kind: 'sqlite', destroy: () => db.destroy() };
 }

@@ -8,6 +8,7 @@ import { newId } from '../../shared/ids.ts';
 import type { AccountRepairChange, Change, GoneChange, JoinChange, UpdateChange } from './plan.ts';
 import { unassignedJobType } from './plan.ts';
 import type { KnownWorker } from './known-workers.ts';
+import { unpackRecord } from './packed-record.ts';
 import { type AgencyContext, type KnownAccount, loadAccountsOf, loadWorkerDetails, type WorkerDetails } from './sync-state.repo.ts';
 import * as write from './sync-write.repo.ts';
 
@@ -47,12 +48,23 @@ function historyRow(workerId: string, state: WorkerState, at: string): Insertabl
   return { id: newId(), worker_id: workerId, valid_from: at, valid_to: null, ...state };
 }
 
+/** Changes whose rows are built and written together; a transaction holds several such slices. */
+const sliceSize = 1000;
+
 /**
- * Applies one batch of planned changes inside the caller's transaction. What it needs of the known
- * workers beyond the plan (their accounts, leave and termination dates) is read here, for this
- * batch only, inside the same transaction.
+ * Applies one batch of planned changes inside the caller's transaction, a slice at a time: the
+ * rows of a slice are written and dropped before the next is built, so they never pile up in
+ * memory for the length of a large transaction.
  */
 export async function applyBatch(trx: Executor, apply: ApplyContext, changes: Change[]): Promise<void> {
+  for (let i = 0; i < changes.length; i += sliceSize) await applySlice(trx, apply, changes.slice(i, i + sliceSize));
+}
+
+/**
+ * What a slice needs of the known workers beyond the plan (their accounts, leave and termination
+ * dates) is read here, for this slice only, inside the same transaction.
+ */
+async function applySlice(trx: Executor, apply: ApplyContext, changes: Change[]): Promise<void> {
   const knownIds = changes.flatMap((c) => (c.kind === 'join' ? [] : [c.worker.id]));
   const batch = new BatchWrites(await loadWorkerDetails(trx, knownIds), await loadAccountsOf(trx, knownIds));
   for (const change of changes) {
@@ -81,7 +93,8 @@ export async function applyBatch(trx: Executor, apply: ApplyContext, changes: Ch
 }
 
 function addJoin(batch: BatchWrites, apply: ApplyContext, change: JoinChange): void {
-  const { record, workerId } = change;
+  const { workerId } = change;
+  const record = unpackRecord(change.record);
   const state: WorkerState = {
     enabled: change.enabled ? 1 : 0, unit_id: change.unitId, job_type: record.jobType ?? unassignedJobType,
     leave_start: null, leave_return: null, termination_date: record.terminationDate,
@@ -113,7 +126,8 @@ function addJoin(batch: BatchWrites, apply: ApplyContext, change: JoinChange): v
 }
 
 function addUpdate(batch: BatchWrites, apply: ApplyContext, change: UpdateChange): void {
-  const { worker, record } = change;
+  const { worker } = change;
+  const record = unpackRecord(change.record);
   const details = detailsOf(batch, worker);
   const jobType = record.jobType ?? unassignedJobType;
   const state: WorkerState = {

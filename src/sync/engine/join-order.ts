@@ -49,7 +49,7 @@ function cutCycles(joins: JoinChange[], bossOf: Int32Array, problems: DirectoryP
         const last = path[path.length - 1] ?? start;
         const join = joins[last];
         if (join) {
-          problems.push({ ref: join.record.externalId, reason: 'supervisors form a cycle; this supervisor link was left empty' });
+          problems.push({ ref: join.externalId, reason: 'supervisors form a cycle; this supervisor link was left empty' });
           join.supervisorId = null;
         }
         bossOf[last] = -1;

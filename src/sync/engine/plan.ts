@@ -2,13 +2,15 @@ import { hash } from 'node:crypto';
 import type { DirectoryProblem, DirectoryRecord } from '../directory-record.ts';
 import { orderJoins } from './join-order.ts';
 import type { KnownWorker, KnownWorkers } from './known-workers.ts';
+import { type PackedRecord, packRecord } from './packed-record.ts';
 import type { AgencyContext, Placement } from './sync-state.repo.ts';
 
 /** A worker the directory has and Gatehouse does not: registered, with accounts in N01. */
 export interface JoinChange {
   kind: 'join';
   workerId: string;
-  record: DirectoryRecord;
+  externalId: string;
+  record: PackedRecord;
   hash: string;
   unitId: string;
   supervisorId: string | null;
@@ -19,7 +21,7 @@ export interface JoinChange {
 export interface UpdateChange {
   kind: 'update';
   worker: KnownWorker;
-  record: DirectoryRecord;
+  record: PackedRecord;
   hash: string;
   unitId: string;
   supervisorId: string | null;
@@ -101,10 +103,13 @@ export function hashRecord(record: DirectoryRecord): string {
   return hash('sha1', canonical, 'base64');
 }
 
+/** What planning reads of a record: kept unpacked, the rest only packed. */
+type PlannedFields = Pick<DirectoryRecord, 'externalId' | 'loginId' | 'unitCode' | 'jobType' | 'supervisorExternalId' | 'enabled' | 'terminationDate'>;
+
 /** A record that is not plainly unchanged, decided once the whole source has been read. */
-interface Pending {
+interface Pending extends PlannedFields {
   ordinal: number;
-  record: DirectoryRecord;
+  record: PackedRecord;
   loginKey: string;
   hash: string;
   /** The known worker's slot, or -1 for a joiner. */
@@ -133,7 +138,8 @@ export class SyncPlanner {
   /** Per known worker: whether the source lists it, and whether that record was plainly unchanged. */
   private readonly listed: Uint8Array;
   private readonly unchangedOrdinals: Int32Array;
-  private newKeys = new Set<string>();
+  /** Keys the source has no worker for, with the index of their first kept record. */
+  private newKeys = new Map<string, number>();
   private pendingLogins = new Set<string>();
   private readonly duplicateKeys = new Set<string>();
   private readonly duplicateLogins = new Set<string>();
@@ -155,7 +161,7 @@ export class SyncPlanner {
       this.duplicateKeys.add(key);
       repeated = true;
     } else if (slot < 0) {
-      this.newKeys.add(key);
+      this.newKeys.set(key, this.pending.length);
     }
     const recordHash = hashRecord(record);
     if (!repeated && slot >= 0 && this.isPlainlyUnchanged(slot, record, recordHash)) {
@@ -168,7 +174,10 @@ export class SyncPlanner {
     const loginKey = record.loginId.toLowerCase();
     if (this.pendingLogins.has(loginKey)) this.duplicateLogins.add(loginKey);
     else this.pendingLogins.add(loginKey);
-    this.pending.push({ ordinal, record, loginKey, hash: recordHash, slot });
+    const { loginId, unitCode, jobType, supervisorExternalId, enabled, terminationDate } = record;
+    this.pending.push({
+      ordinal, record: packRecord(record), externalId: key, loginId, unitCode, jobType, supervisorExternalId, enabled, terminationDate, loginKey, hash: recordHash, slot,
+    });
   }
 
   /** The logins the kept records would write; the caller finds who holds them. */
@@ -186,52 +195,54 @@ export class SyncPlanner {
     const counts = this.counts;
     counts.records += end.invalid.length;
     counts.invalid = end.invalid.length;
+    this.pendingLogins = new Set();
     const conflicts = this.retractShared(end.loginHolders);
-    const accepted: Pending[] = [];
-    const joinSlots = new Map<string, number>();
-    const joinIds: string[] = [];
-    for (const pending of this.pending) {
-      const reason = this.conflictOf(pending, end.loginHolders);
+    const { pending } = this;
+    this.pending = [];
+    // Each kept record is a conflict or accepted; a new worker gets its id now, in file order.
+    const accepted = new Uint8Array(pending.length);
+    const newIds = new Array<string | undefined>(pending.length);
+    pending.forEach((p, i) => {
+      const reason = this.conflictOf(p, end.loginHolders);
       if (reason !== null) {
         counts.conflicts += 1;
-        conflicts.push({ ordinal: pending.ordinal, problem: { ref: pending.record.externalId, reason } });
-        continue;
+        conflicts.push({ ordinal: p.ordinal, problem: { ref: p.externalId, reason } });
+        return;
       }
-      if (pending.slot < 0) {
-        joinSlots.set(pending.record.externalId, joinIds.length);
-        joinIds.push(this.context.newId());
-      }
-      accepted.push(pending);
-    }
-    this.pending = [];
-    this.newKeys = new Set();
-    this.pendingLogins = new Set();
+      accepted[i] = 1;
+      if (p.slot < 0) newIds[i] = this.context.newId();
+    });
 
     const warnings: DirectoryProblem[] = [];
     const joins: JoinChange[] = [];
-    const bossOf: number[] = [];
+    /** Per joiner, the index of the kept record of its supervisor when that one joins too. */
+    const bossRecords: number[] = [];
+    const joinOfRecord = new Int32Array(pending.length).fill(-1);
     const others: Change[] = [];
-    for (const { record, hash: recordHash, slot } of accepted) {
+    pending.forEach((record, i) => {
+      if (accepted[i] !== 1) return;
+      const { record: packed, hash: recordHash, slot } = record;
       const enabled = this.isEnabled(record);
       const unitId = this.unitIdOf(record);
       let supervisorId: string | null = null;
-      let boss = -1;
+      let bossRecord = -1;
       if (record.supervisorExternalId !== null) {
         const supervisorSlot = known.slotOf(record.supervisorExternalId);
-        boss = supervisorSlot >= 0 ? -1 : (joinSlots.get(record.supervisorExternalId) ?? -1);
-        supervisorId = supervisorSlot >= 0 ? known.idAt(supervisorSlot) : (joinIds[boss] ?? null);
+        bossRecord = supervisorSlot >= 0 ? -1 : (this.newKeys.get(record.supervisorExternalId) ?? -1);
+        supervisorId = supervisorSlot >= 0 ? known.idAt(supervisorSlot) : (newIds[bossRecord] ?? null);
         if (supervisorId === null) warnings.push({ ref: record.externalId, reason: `supervisor "${record.supervisorExternalId}" is not in the directory; left empty` });
       }
       if (slot < 0) {
         counts.joiners += 1;
-        joins.push({ kind: 'join', workerId: joinIds[joinSlots.get(record.externalId) ?? -1] ?? this.context.newId(), record, hash: recordHash, unitId, supervisorId, enabled });
-        bossOf.push(boss);
-        continue;
+        joinOfRecord[i] = joins.length;
+        joins.push({ kind: 'join', workerId: newIds[i] ?? this.context.newId(), externalId: record.externalId, record: packed, hash: recordHash, unitId, supervisorId, enabled });
+        bossRecords.push(supervisorId === null ? -1 : bossRecord);
+        return;
       }
       if (known.matches(slot, recordHash, enabled, supervisorId)) {
         if (needRepair.has(record.externalId)) this.addRepair(others, slot, enabled);
         else counts.unchanged += 1;
-        continue;
+        return;
       }
       const worker = known.workerAt(slot);
       const placement = end.placements.get(worker.id);
@@ -241,8 +252,9 @@ export class SyncPlanner {
       if (mover) counts.movers += 1;
       if (wasEnabled && !enabled) counts.disables += 1;
       if (!wasEnabled && enabled) counts.enables += 1;
-      others.push({ kind: 'update', worker, record, hash: recordHash, unitId, supervisorId, enabled, mover });
-    }
+      others.push({ kind: 'update', worker, record: packed, hash: recordHash, unitId, supervisorId, enabled, mover });
+    });
+    this.newKeys = new Map();
     for (const key of needRepair) {
       const slot = known.slotOf(key);
       if (slot < 0 || this.listed[slot] !== listedUnchanged) continue;
@@ -253,7 +265,8 @@ export class SyncPlanner {
 
     conflicts.sort((a, b) => a.ordinal - b.ordinal);
     const problems = [...end.invalid, ...conflicts.map((c) => c.problem), ...warnings];
-    const changes: Change[] = orderJoins(joins, Int32Array.from(bossOf), problems);
+    const bossOf = Int32Array.from(bossRecords, (record) => (record < 0 ? -1 : (joinOfRecord[record] ?? -1)));
+    const changes: Change[] = orderJoins(joins, bossOf, problems);
     return { changes: changes.concat(others), counts, problems };
   }
 
@@ -299,7 +312,7 @@ export class SyncPlanner {
     }
     for (const pending of this.pending) {
       const holder = loginHolders.get(pending.loginKey);
-      if (!holder || holder.externalId === pending.record.externalId) continue;
+      if (!holder || holder.externalId === pending.externalId) continue;
       const slot = known.slotOf(holder.externalId);
       if (slot < 0 || (this.listed[slot] !== listedUnchanged && this.listed[slot] !== listedRetracted)) continue;
       this.duplicateLogins.add(pending.loginKey);
@@ -308,16 +321,16 @@ export class SyncPlanner {
     return conflicts;
   }
 
-  private conflictOf({ record, loginKey }: Pending, loginHolders: Map<string, LoginHolder | null>): string | null {
-    if (this.duplicateKeys.has(record.externalId)) return sharedKeyReason(record.externalId);
-    if (this.duplicateLogins.has(loginKey)) return sharedLoginReason(record.loginId);
+  private conflictOf({ externalId, loginId, unitCode, loginKey }: Pending, loginHolders: Map<string, LoginHolder | null>): string | null {
+    if (this.duplicateKeys.has(externalId)) return sharedKeyReason(externalId);
+    if (this.duplicateLogins.has(loginKey)) return sharedLoginReason(loginId);
     const holder = loginHolders.get(loginKey);
-    if (holder === null) return `login id "${record.loginId}" already belongs to a worker outside this source`;
-    if (holder !== undefined && holder.externalId !== record.externalId) {
-      return `login id "${record.loginId}" still belongs to the worker with correlation key "${holder.externalId}"; give that worker another login first, then the next run applies this record`;
+    if (holder === null) return `login id "${loginId}" already belongs to a worker outside this source`;
+    if (holder !== undefined && holder.externalId !== externalId) {
+      return `login id "${loginId}" still belongs to the worker with correlation key "${holder.externalId}"; give that worker another login first, then the next run applies this record`;
     }
-    if (record.unitCode !== null && !this.context.agency.unitIdsByCode.has(record.unitCode.toUpperCase())) {
-      return `unit "${record.unitCode}" does not exist in the agency; create the unit or map the value in the source's unit map`;
+    if (unitCode !== null && !this.context.agency.unitIdsByCode.has(unitCode.toUpperCase())) {
+      return `unit "${unitCode}" does not exist in the agency; create the unit or map the value in the source's unit map`;
     }
     return null;
   }
@@ -339,11 +352,11 @@ export class SyncPlanner {
     }
   }
 
-  private isEnabled(record: DirectoryRecord): boolean {
+  private isEnabled(record: PlannedFields): boolean {
     return record.enabled && !(record.terminationDate !== null && record.terminationDate <= this.context.today);
   }
 
-  private unitIdOf(record: DirectoryRecord): string {
+  private unitIdOf(record: PlannedFields): string {
     const { agency } = this.context;
     return record.unitCode === null ? agency.holdingUnitId : (agency.unitIdsByCode.get(record.unitCode.toUpperCase()) ?? agency.holdingUnitId);
   }

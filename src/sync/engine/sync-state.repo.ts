@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { AccountStatus } from '../../db/schema.ts';
 import { KnownWorkers } from './known-workers.ts';
@@ -59,25 +58,38 @@ export async function loadAgencyContext(db: Executor, agencyId: string): Promise
   };
 }
 
-/** Every worker of the source, with only what the plan diffs, read by keyset pages on the source's index. */
-export async function loadKnownWorkers(db: Executor, sourceId: string): Promise<KnownWorkers> {
+/**
+ * Every worker of the source, with only what the plan diffs, read by keyset pages on the source's
+ * index; and, in the same pass, the correlation keys of those lacking an account in one of the
+ * applications every worker gets.
+ */
+export async function loadKnownWorkers(db: Executor, sourceId: string, provisionedApplicationIds: string[]): Promise<{ known: KnownWorkers; lackingAccounts: string[] }> {
   const known = new KnownWorkers();
+  const lackingAccounts: string[] = [];
   let after = '';
   for (;;) {
     const rows = await db
-      .selectFrom('workers')
-      .select(['id', 'external_id', 'source_hash', 'enabled', 'supervisor_id'])
-      .where('source_id', '=', sourceId)
-      .where('external_id', '>', after)
-      .orderBy('source_id')
-      .orderBy('external_id')
+      .selectFrom('workers as w')
+      .select(['w.id', 'w.external_id', 'w.source_hash', 'w.enabled', 'w.supervisor_id'])
+      .select((eb) =>
+        (provisionedApplicationIds.length === 0
+          ? eb.val(0)
+          : eb.selectFrom('accounts as a').select(eb.fn.countAll<number>().as('n')).whereRef('a.worker_id', '=', 'w.id').where('a.application_id', 'in', provisionedApplicationIds)
+        ).as('provisioned'),
+      )
+      .where('w.source_id', '=', sourceId)
+      .where('w.external_id', '>', after)
+      .orderBy('w.source_id')
+      .orderBy('w.external_id')
       .limit(pageSize)
       .execute();
     for (const row of rows) {
-      known.add({ id: row.id, externalId: row.external_id ?? '', hash: row.source_hash, enabled: row.enabled, supervisorId: row.supervisor_id });
+      const externalId = row.external_id ?? '';
+      known.add({ id: row.id, externalId, hash: row.source_hash, enabled: row.enabled, supervisorId: row.supervisor_id });
+      if (Number(row.provisioned) < provisionedApplicationIds.length) lackingAccounts.push(externalId);
     }
     const last = rows.at(-1);
-    if (!last?.external_id || rows.length < pageSize) return known;
+    if (!last?.external_id || rows.length < pageSize) return { known, lackingAccounts };
     after = last.external_id;
   }
 }
@@ -130,54 +142,30 @@ export async function loadAccountsOf(db: Executor, workerIds: string[]): Promise
 
 /**
  * Correlation keys of the source's workers whose accounts do not follow their directory state: an
- * account disabled by the directory while the worker is enabled, an account active while the
- * worker is disabled (the known disabled workers are named, so this reads their accounts only), or
- * a provisioned account missing.
+ * account disabled by the directory while the worker is enabled, or an account active while the
+ * worker is disabled (the known disabled workers are named, so this reads their accounts only).
  */
-export async function findWorkersNeedingRepair(
-  db: Executor,
-  scope: { agencyId: string; sourceId: string; disabledWorkerIds: string[]; provisionedApplicationIds: string[] },
-): Promise<Set<string>> {
-  const keys = new Set<string>();
-  const add = (rows: { external_id: string | null }[]) => {
-    for (const row of rows) if (row.external_id !== null) keys.add(row.external_id);
-  };
-  add(
-    await db
-      .selectFrom('accounts as a')
-      .innerJoin('workers as w', 'w.id', 'a.worker_id')
+export async function findMisalignedWorkers(db: Executor, scope: { agencyId: string; sourceId: string; disabledWorkerIds: string[] }): Promise<string[]> {
+  const reEnabled = await db
+    .selectFrom('accounts as a')
+    .innerJoin('workers as w', 'w.id', 'a.worker_id')
+    .select('w.external_id')
+    .where('a.agency_id', '=', scope.agencyId)
+    .where('a.status', '=', 'disabled')
+    .where('a.disabled_by', '=', 'directory')
+    .where('w.source_id', '=', scope.sourceId)
+    .where('w.enabled', '=', 1)
+    .execute();
+  const stillActive = await selectInChunks(scope.disabledWorkerIds, (chunk) =>
+    db
+      .selectFrom('workers as w')
+      .innerJoin('accounts as a', 'a.worker_id', 'w.id')
       .select('w.external_id')
-      .where('a.agency_id', '=', scope.agencyId)
-      .where('a.status', '=', 'disabled')
-      .where('a.disabled_by', '=', 'directory')
-      .where('w.source_id', '=', scope.sourceId)
-      .where('w.enabled', '=', 1)
+      .where('w.id', 'in', chunk)
+      .where('a.status', '=', 'active')
       .execute(),
   );
-  add(
-    await selectInChunks(scope.disabledWorkerIds, (chunk) =>
-      db
-        .selectFrom('workers as w')
-        .innerJoin('accounts as a', 'a.worker_id', 'w.id')
-        .select('w.external_id')
-        .where('w.id', 'in', chunk)
-        .where('a.status', '=', 'active')
-        .execute(),
-    ),
-  );
-  for (const applicationId of scope.provisionedApplicationIds) {
-    add(
-      await db
-        .selectFrom('workers as w')
-        .select('w.external_id')
-        .where('w.source_id', '=', scope.sourceId)
-        .where((eb) =>
-          eb.not(eb.exists(eb.selectFrom('accounts as a').select(sql`1`.as('one')).whereRef('a.worker_id', '=', 'w.id').where('a.application_id', '=', applicationId))),
-        )
-        .execute(),
-    );
-  }
-  return keys;
+  return [...reEnabled, ...stillActive].flatMap((row) => (row.external_id === null ? [] : [row.external_id]));
 }
 
 /**

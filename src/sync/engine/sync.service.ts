@@ -18,6 +18,7 @@ import type { DirectorySource } from '../sources/sources.schemas.ts';
 import type { SourceService } from '../sources/sources.service.ts';
 import { updateSourceWatermark } from '../sources/sources.repo.ts';
 import { applyBatch } from './apply.ts';
+import { unpackRecord } from './packed-record.ts';
 import { type Change, type Plan, SyncPlanner } from './plan.ts';
 import * as runs from './sync-runs.repo.ts';
 import * as state from './sync-state.repo.ts';
@@ -174,10 +175,9 @@ export function createSyncService(deps: { db: Database; clock: Clock; audit: Aud
    * invalid records are not skipped) the rest is only checked, since the run will stop anyway.
    */
   async function planRun(source: DirectorySource, agency: state.AgencyContext, options: SyncOptions, phaseDone: (phase: string) => void, keepLease: () => Promise<void>) {
-    const known = await state.loadKnownWorkers(db, source.id);
-    const needRepair = await state.findWorkersNeedingRepair(db, {
-      agencyId: source.agencyId, sourceId: source.id, disabledWorkerIds: known.disabledIds(), provisionedApplicationIds: agency.provisionedApplicationIds,
-    });
+    const { known, lackingAccounts } = await state.loadKnownWorkers(db, source.id, agency.provisionedApplicationIds);
+    const misaligned = await state.findMisalignedWorkers(db, { agencyId: source.agencyId, sourceId: source.id, disabledWorkerIds: known.disabledIds() });
+    const needRepair = new Set([...lackingAccounts, ...misaligned]);
     phaseDone('load');
     const planner = new SyncPlanner({ agency, known, needRepair, today: calendarDateAt(clock.now(), agency.timeZone), newId: () => newId() });
     const invalid: DirectoryProblem[] = [];
@@ -229,10 +229,14 @@ function emptyCounts(invalid: number): Plan['counts'] {
 /** One line of a plan file: what will change, for a person to read before confirming. */
 export function describeChange(change: Change): Record<string, unknown> {
   switch (change.kind) {
-    case 'join':
-      return { kind: 'join', externalId: change.record.externalId, loginId: change.record.loginId, unitCode: change.record.unitCode, jobType: change.record.jobType, enabled: change.enabled };
-    case 'update':
-      return { kind: 'update', externalId: change.record.externalId, loginId: change.record.loginId, mover: change.mover, enabled: change.enabled, wasEnabled: change.worker.enabled === 1 };
+    case 'join': {
+      const record = unpackRecord(change.record);
+      return { kind: 'join', externalId: record.externalId, loginId: record.loginId, unitCode: record.unitCode, jobType: record.jobType, enabled: change.enabled };
+    }
+    case 'update': {
+      const record = unpackRecord(change.record);
+      return { kind: 'update', externalId: record.externalId, loginId: record.loginId, mover: change.mover, enabled: change.enabled, wasEnabled: change.worker.enabled === 1 };
+    }
     case 'gone':
       return { kind: 'disable', externalId: change.worker.externalId, reason: 'no longer in the directory' };
     case 'repair':
