@@ -15,6 +15,9 @@ import { createUnitService } from './domain/units/units.service.ts';
 import { createWorkerService } from './domain/workers/workers.service.ts';
 import { createGrantService } from './domain/grants/grants.service.ts';
 import { createWorkItemService } from './domain/work-items/work-items.service.ts';
+import { createLeaverCaseService } from './domain/leavers/leaver-cases.service.ts';
+import { createReassignmentService } from './domain/leavers/reassignment.service.ts';
+import { createLifecycleReportService } from './domain/reports/lifecycle-report.service.ts';
 import { createApprovalService } from './domain/approvals/approvals.service.ts';
 import { createAssessmentService } from './domain/assessments/assessments.service.ts';
 import { createAcknowledgmentService } from './domain/requests/acknowledgments.service.ts';
@@ -41,6 +44,8 @@ import { createWorkItemRoutes } from './http/routes/work-items.routes.ts';
 import { createApprovalRoutes } from './http/routes/approvals.routes.ts';
 import { createAssessmentRoutes } from './http/routes/assessments.routes.ts';
 import { createRequestRoutes } from './http/routes/requests.routes.ts';
+import { createLeaverRoutes } from './http/routes/leavers.routes.ts';
+import { createReportRoutes } from './http/routes/reports.routes.ts';
 import { createDeliveryService } from './outbox/deliveries.service.ts';
 import { createLeases } from './scheduler/leases.ts';
 import { createScimGroupService } from './scim/groups/scim-groups.service.ts';
@@ -75,9 +80,12 @@ export function createServices(deps: AppDeps) {
   const functions = createFunctionService({ db, clock, audit });
   const templates = createTemplateService({ db, clock, audit });
   const accounts = createAccountService({ db, clock, audit });
-  const workers = createWorkerService({ db, clock, audit, accounts });
-  const grants = createGrantService({ db, clock, audit });
   const workItems = createWorkItemService({ db, clock, audit });
+  const leavers = createLeaverCaseService({ db, clock, audit, accounts });
+  const reassignments = createReassignmentService({ db, clock, audit, cases: leavers, workItems });
+  const reports = createLifecycleReportService({ db, clock });
+  const workers = createWorkerService({ db, clock, audit, accounts, leavers });
+  const grants = createGrantService({ db, clock, audit });
   const access = createEffectiveAccessService({ db, clock });
   const approvals = createApprovalService({ db, clock, audit });
   const requestWorkflow = createRequestWorkflow({ db, clock, audit, approvals, grants, accounts });
@@ -87,13 +95,13 @@ export function createServices(deps: AppDeps) {
   const leases = createLeases({ db, clock });
   const sources = createSourceService({ db, clock, audit });
   const syncSettings = { ...defaultSyncSettings, planDir: join(deps.dataDir ?? join(tmpdir(), 'gatehouse'), 'sync-plans') };
-  const sync = createSyncService({ db, clock, audit, leases, sources, settings: syncSettings });
+  const sync = createSyncService({ db, clock, audit, leavers, leases, sources, settings: syncSettings });
   const deliveries = createDeliveryService({ db, clock, audit });
   const scimTokens = createScimTokenService({ db, clock, audit });
-  const scimUsers = createScimUserService({ db, dbKind: deps.dbKind, clock, audit, accounts });
+  const scimUsers = createScimUserService({ db, dbKind: deps.dbKind, clock, audit, accounts, leavers });
   const scimGroups = createScimGroupService({ db, dbKind: deps.dbKind, clock, audit });
   const reconcile = createReconcileService({ db, clock, audit, secret: deps.secret ?? (() => undefined) });
-  return { audit, tokens, agencies, units, workers, applications, functions, templates, accounts, grants, workItems, access, approvals, requests, assessments, acknowledgments, leases, sources, sync, deliveries, reconcile, scimTokens, scimUsers, scimGroups };
+  return { audit, tokens, agencies, units, workers, applications, functions, templates, accounts, grants, workItems, leavers, reassignments, reports, access, approvals, requests, assessments, acknowledgments, leases, sources, sync, deliveries, reconcile, scimTokens, scimUsers, scimGroups };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -124,6 +132,8 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   api.route('/', createSyncRoutes(services));
   api.route('/', createDeliveryRoutes(services));
   api.route('/', createTokenRoutes(services));
+  api.route('/', createLeaverRoutes(services));
+  api.route('/', createReportRoutes(services));
   app.route('/api/v1', api);
   // SCIM has its own tokens, media type and error format: it is not under /api/v1's authentication.
   app.route('/scim/v2', createScimRoutes(services, deps.logger));

@@ -73,7 +73,10 @@ export function registerServeCommand(program: Command): void {
       await scheduler.start();
       const timers = createTimers({
         leases: runtime.services.leases, clock: runtime.clock, logger,
-        jobs: [{ name: 'request-deadlines', intervalMs: 60_000, run: (now) => runtime.services.requests.processDeadlines(now) }],
+        jobs: [
+          { name: 'request-deadlines', intervalMs: 60_000, run: (now) => runtime.services.requests.processDeadlines(now) },
+          { name: 'leaver-deadlines', intervalMs: 60_000, run: (now) => runtime.services.leavers.processDeadlines(now) },
+        ],
       });
       timers.start();
       // Delivers what the outbox holds for SCIM applications: at once on this node's changes, every second for other nodes'.

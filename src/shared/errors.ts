@@ -64,6 +64,8 @@ export const statusByCode = {
   'delivery.not_failed': 409,
   'application.no_connector': 409,
   'connector.unavailable': 502,
+  'leaver_case.not_found': 404,
+  'leaver_case.closed': 409,
   'internal': 500,
 } as const;
 

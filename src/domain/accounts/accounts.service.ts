@@ -171,25 +171,28 @@ export function createAccountService(deps: { db: Database; clock: Clock; audit: 
   /**
    * Rule 5: end-dates the account once the worker owns no open work item in the application.
    * An end date of today closes the account now; a later one is recorded and closes it then.
+   * Runs in the caller's transaction (a leaver case end-dates every account of the worker at once).
    */
+  async function endDateInTransaction(trx: Executor, ctx: RequestContext, id: string, input: EndDateAccountInput): Promise<Account> {
+    const account = await requireAccount(trx, ctx, id, 'accounts.write');
+    const today = await todayFor(trx, account);
+    if (isEndDated(account, today)) throw endDatedError(account);
+    assertThat(input.endDate >= today, 'input.invalid', `The end date ${input.endDate} is in the past; give today (${today}) or a later date.`);
+    const open = await repo.countOpenWorkItems(trx, account.workerId, account.applicationId);
+    if (open > 0) {
+      const application = await findApplication(trx, account.applicationId);
+      throw new AppError(
+        'account.open_work_items',
+        `The worker still owns ${open} open work item${open === 1 ? '' : 's'} in ${application?.code ?? 'this application'}. Reassign them to another worker or close them, then end-date the account.`,
+        { openWorkItems: open },
+      );
+    }
+    const status = input.endDate <= today ? 'end_dated' : account.status;
+    return applyChange(trx, ctx, account, { endDate: input.endDate, status }, 'account.end_dated', input.reason);
+  }
+
   async function endDate(ctx: RequestContext, id: string, input: EndDateAccountInput): Promise<Account> {
-    return deps.db.transaction().execute(async (trx) => {
-      const account = await requireAccount(trx, ctx, id, 'accounts.write');
-      const today = await todayFor(trx, account);
-      if (isEndDated(account, today)) throw endDatedError(account);
-      assertThat(input.endDate >= today, 'input.invalid', `The end date ${input.endDate} is in the past; give today (${today}) or a later date.`);
-      const open = await repo.countOpenWorkItems(trx, account.workerId, account.applicationId);
-      if (open > 0) {
-        const application = await findApplication(trx, account.applicationId);
-        throw new AppError(
-          'account.open_work_items',
-          `The worker still owns ${open} open work item${open === 1 ? '' : 's'} in ${application?.code ?? 'this application'}. Reassign them to another worker or close them, then end-date the account.`,
-          { openWorkItems: open },
-        );
-      }
-      const status = input.endDate <= today ? 'end_dated' : account.status;
-      return applyChange(trx, ctx, account, { endDate: input.endDate, status }, 'account.end_dated', input.reason);
-    });
+    return deps.db.transaction().execute((trx) => endDateInTransaction(trx, ctx, id, input));
   }
 
   async function get(ctx: RequestContext, id: string): Promise<Account> {
@@ -213,5 +216,5 @@ export function createAccountService(deps: { db: Database; clock: Clock; audit: 
     return toPage(rows, page.limit, (a) => a.id);
   }
 
-  return { open, openAccountInTransaction, disable, disableInTransaction, followDirectoryInTransaction, enable, move, moveInTransaction, endDate, get, listForAgency, listForWorker };
+  return { open, openAccountInTransaction, disable, disableInTransaction, followDirectoryInTransaction, enable, move, moveInTransaction, endDate, endDateInTransaction, get, listForAgency, listForWorker };
 }

@@ -10,6 +10,7 @@ import type { AccountService } from '../accounts/accounts.service.ts';
 import type { AuditLog } from '../audit/audit.service.ts';
 import type { RequestContext } from '../auth/actor.ts';
 import { type Permission, authorize } from '../auth/permissions.ts';
+import type { LeaverHooks } from '../leavers/leaver-cases.service.ts';
 import { findUnit } from '../units/units.repo.ts';
 import { type WorkerDates, dateOrderProblems } from './worker-dates.ts';
 import * as repo from './workers.repo.ts';
@@ -51,7 +52,13 @@ function decodeSortKey(cursor: string | undefined): repo.WorkerSortKey | undefin
 
 export type WorkerService = ReturnType<typeof createWorkerService>;
 
-export function createWorkerService(deps: { db: Database; clock: Clock; audit: AuditLog; accounts: Pick<AccountService, 'followDirectoryInTransaction'> }) {
+export function createWorkerService(deps: {
+  db: Database;
+  clock: Clock;
+  audit: AuditLog;
+  accounts: Pick<AccountService, 'followDirectoryInTransaction'>;
+  leavers: LeaverHooks;
+}) {
   async function requireAgency(ctx: RequestContext, agencyId: string, permission: Permission): Promise<void> {
     const agency = isId(agencyId) ? await findAgency(deps.db, agencyId) : undefined;
     if (!agency) throw new AppError('agency.not_found', 'No agency with that id.');
@@ -160,6 +167,8 @@ export function createWorkerService(deps: { db: Database; clock: Clock; audit: A
         { action: enabled ? 'worker.enabled' : 'worker.disabled', subjectType: 'worker', subjectId: id, agencyId: worker.agencyId, reason, before: { enabled: worker.enabled }, after: { enabled } },
       ]);
       await deps.accounts.followDirectoryInTransaction(trx, ctx, id, enabled, reason);
+      if (enabled) await deps.leavers.cancelCasesInTransaction(trx, ctx, [id], reason);
+      else await deps.leavers.openCasesInTransaction(trx, ctx, { agencyId: worker.agencyId, at: now, syncRunId: null, leavers: [{ workerId: id, cause: 'directory_disabled' }] });
       return updated;
     });
   }
