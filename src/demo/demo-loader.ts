@@ -238,22 +238,26 @@ function createAgencyLoader(deps: LoaderDeps) {
     }
     if (w.state !== 'disabled_leaver' && w.state !== 'end_dated') return;
     const reason = `Left the agency on ${w.terminationDate}`;
+    // The directory disable opens the leaver case in the security coordinator's queue.
     await services.workers.disable(ctx, worker.id, reason);
     await deps.db.transaction().execute((trx) => services.accounts.disableInTransaction(trx, ctx, worker.account.id, { reason, disabledBy: 'directory' }));
     // A disabled leaver still owns open work, so the account cannot be end-dated yet.
     if (w.state === 'disabled_leaver') return;
     assertThat(w.supervisorLoginId, 'internal', `The demo leaver ${w.loginId} has no supervisor to take the cases.`);
-    const supervisor = workerOf(agency, w.supervisorLoginId);
     for (const item of worker.workItems) {
-      if (item.kind === 'case') {
-        await services.workItems.reassign(ctx, item.id, { ownerWorkerId: supervisor.id, reason: `${w.loginId} left; the case goes to the supervisor`, version: item.version });
-      } else {
-        await closeWorkItem(item.id, `${w.loginId} left; the to-do is no longer needed`);
-      }
+      if (item.kind === 'todo') await closeWorkItem(item.id, `${w.loginId} left; the to-do is no longer needed`);
+    }
+    const [leaverCase] = (await services.leavers.list(ctx, agency.id, { status: 'open', workerId: worker.id, limit: 1 })).items;
+    assertThat(leaverCase, 'internal', `The demo leaver ${w.loginId} has no open leaver case.`);
+    const plan = await services.reassignments.propose(ctx, leaverCase.id, { strategy: 'supervisor' });
+    if (plan.assignments.length > 0) {
+      const assignments = plan.assignments.map((a) => ({ workItemId: a.workItemId, ownerWorkerId: a.ownerWorkerId }));
+      await services.reassignments.apply(ctx, leaverCase.id, { assignments, reason: 'the cases go to the supervisor', version: leaverCase.version });
     }
     for (const grant of worker.grants) await services.grants.revoke(ctx, grant.id, `${w.loginId} left the agency`);
     tally.grants.revoked += worker.grants.length;
-    await services.accounts.endDate(ctx, worker.account.id, { endDate: deps.today, reason });
+    const ready = await services.leavers.get(ctx, leaverCase.id);
+    await services.leavers.endDate(ctx, leaverCase.id, { reason, version: ready.version });
   }
 
   async function grantCoverage(agency: AgencyInProgress, coverage: PlannedCoverage): Promise<void> {

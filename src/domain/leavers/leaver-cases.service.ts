@@ -18,6 +18,7 @@ import {
 export interface LeaverCaseListRequest extends PageRequest {
   status: LeaverCase['status'];
   overdue?: boolean | undefined;
+  workerId?: string | undefined;
 }
 
 /** What the directory's disable paths report: who left, and how Gatehouse learned of it. */
@@ -132,7 +133,7 @@ export function createLeaverCaseService(deps: { db: Database; clock: Clock; audi
   async function list(ctx: RequestContext, agencyId: string, request: LeaverCaseListRequest): Promise<Page<LeaverCase>> {
     await requireAgency(ctx, agencyId, 'leavers.read');
     const rows = await repo.listCases(deps.db, {
-      agencyId, status: request.status, overdueAt: request.overdue ? deps.clock.now().toISOString() : undefined,
+      agencyId, status: request.status, workerId: request.workerId, overdueAt: request.overdue ? deps.clock.now().toISOString() : undefined,
       after: decodeQueueKey(request.cursor), limit: request.limit + 1,
     });
     return toPage(await withBlockers(deps.db, rows), request.limit, (c) => JSON.stringify([c.dueAt, c.id]));

@@ -54,6 +54,7 @@ export async function findCase(db: Executor, id: string): Promise<CaseRow | unde
 export interface CaseListFilter {
   agencyId: string;
   status: LeaverCasesTable['status'];
+  workerId?: string | undefined;
   /** Only cases past their deadline at this instant: open after it, or end-dated after it. */
   overdueAt?: string | undefined;
   after?: [dueAt: string, id: string] | undefined;
@@ -63,6 +64,7 @@ export interface CaseListFilter {
 /** An agency's cases by deadline, earliest first. */
 export async function listCases(db: Executor, filter: CaseListFilter): Promise<CaseRow[]> {
   let q = caseQuery(db).where('c.agency_id', '=', filter.agencyId).where('c.status', '=', filter.status);
+  if (filter.workerId) q = q.where('c.worker_id', '=', filter.workerId);
   const overdueAt = filter.overdueAt;
   if (overdueAt !== undefined) {
     q = q.where((eb) => eb.or([
@@ -73,10 +75,6 @@ export async function listCases(db: Executor, filter: CaseListFilter): Promise<C
   const after = filter.after;
   if (after) q = q.where((eb) => eb.or([eb('c.due_at', '>', after[0]), eb.and([eb('c.due_at', '=', after[0]), eb('c.id', '>', after[1])])]));
   return q.orderBy('c.due_at').orderBy('c.id').limit(filter.limit).execute();
-}
-
-export async function listCasesOfWorker(db: Executor, workerId: string): Promise<CaseRow[]> {
-  return caseQuery(db).where('c.worker_id', '=', workerId).orderBy('c.detected_at').orderBy('c.id').execute();
 }
 
 /** The open case of each of these workers that has one. */

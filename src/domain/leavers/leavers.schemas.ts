@@ -68,6 +68,7 @@ export const leaverCaseDetailSchema = leaverCaseSchema
 export type LeaverCaseDetail = z.infer<typeof leaverCaseDetailSchema>;
 
 export const leaverCaseListQueryShape = {
+  workerId: idValueSchema.optional().openapi({ param: { name: 'workerId', in: 'query' }, description: "Only this worker's cases." }),
   status: z.enum(leaverCaseStatuses).default('open').openapi({ param: { name: 'status', in: 'query' }, description: 'open (the default) is the security coordinator\'s queue.' }),
   overdue: z
     .enum(['true', 'false'])
