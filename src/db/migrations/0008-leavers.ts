@@ -30,6 +30,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('leaver_cases_detected_idx').on('leaver_cases').columns(['agency_id', 'detected_at']).execute();
   await db.schema.createIndex('leaver_cases_worker_idx').on('leaver_cases').columns(['worker_id', 'detected_at']).execute();
 
+  // The terminations timer looks up workers whose termination date has come.
+  await db.schema.createIndex('workers_termination_idx').on('workers').columns(['termination_date', 'agency_id']).execute();
+
   await db.schema
     .createTable('leaver_settings')
     .addColumn('agency_id', 'text', (c) => c.primaryKey().references('agencies.id'))

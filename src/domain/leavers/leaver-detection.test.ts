@@ -83,4 +83,27 @@ describeEachDatabase('leaver detection', (current) => {
     assert.equal((await scim.call('DELETE', `/Users/${id}`)).status, 204);
     assert.deepEqual((await casesOf(kit)).map((c) => [c.status, c.cause]), [['cancelled', 'scim_inactive'], ['open', 'scim_deleted']]);
   });
+
+  it('disables a built-in directory worker on their termination date, every account with them, and opens the case', async () => {
+    const kit = createTestKit(current());
+    const agency = await createAgency(kit, 'MONROE');
+    await ensureBuiltinApplications(kit.db, kit.clock.now().toISOString());
+    const unit = await addUnit(kit, agency.id, 'C10');
+    const lanAdmin = await kit.tokenFor('lan_admin', agency.id);
+    const registered = await kit.call('POST', `/api/v1/agencies/${agency.id}/workers`, {
+      token: lanAdmin, body: { loginId: 'pat.lane', firstName: 'Pat', lastName: 'Lane', unitId: unit, jobType: 'cps_caseworker', terminationDate: '2026-03-04' },
+    });
+    assert.equal(registered.status, 201, JSON.stringify(registered.body));
+    const connections = await kit.db.selectFrom('applications').select('id').where('code', '=', 'CONNECTIONS').executeTakeFirstOrThrow();
+    const account = await kit.services.accounts.open(kit.system, { workerId: registered.body.id, applicationId: connections.id });
+
+    kit.clock.set('2026-03-03T23:00:00.000Z');
+    assert.deepEqual(await kit.services.workers.disableDueTerminations(kit.clock.now()), { disabled: 0 });
+    kit.clock.set('2026-03-04T12:00:00.000Z');
+    assert.deepEqual(await kit.services.workers.disableDueTerminations(kit.clock.now()), { disabled: 1 });
+    assert.deepEqual(await kit.services.workers.disableDueTerminations(kit.clock.now()), { disabled: 0 });
+    const accountRow = await kit.db.selectFrom('accounts').select(['status', 'disabled_by']).where('id', '=', account.id).executeTakeFirstOrThrow();
+    assert.deepEqual(accountRow, { status: 'disabled', disabled_by: 'directory' });
+    assert.deepEqual((await casesOf(kit)).map((c) => [c.login, c.status, c.cause, c.detectedAt]), [['pat.lane', 'open', 'termination_date', '2026-03-04T12:00:00.000Z']]);
+  });
 });

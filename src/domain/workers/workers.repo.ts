@@ -66,6 +66,29 @@ export async function setWorkerEnabled(db: Executor, id: string, enabled: boolea
   return toWorker(row);
 }
 
+export async function listAgencyTimeZones(db: Executor): Promise<{ id: string; timeZone: string }[]> {
+  return db.selectFrom('agencies').select(['id', 'time_zone as timeZone']).orderBy('id').execute();
+}
+
+/**
+ * Enabled workers of the built-in or SCIM directory whose termination date is on or before
+ * `today`; workers of a synced source are the sync run's to disable.
+ */
+export async function listDueTerminations(db: Executor, agencyId: string, today: string, limit: number): Promise<Worker[]> {
+  const rows = await db
+    .selectFrom('workers as w')
+    .leftJoin('sync_sources as s', 's.id', 'w.source_id')
+    .selectAll('w')
+    .where('w.termination_date', '<=', today)
+    .where('w.agency_id', '=', agencyId)
+    .where('w.enabled', '=', 1)
+    .where((eb) => eb.or([eb('w.source_id', 'is', null), eb('s.kind', 'in', ['builtin', 'scim'])]))
+    .orderBy('w.termination_date')
+    .limit(limit)
+    .execute();
+  return rows.map(toWorker);
+}
+
 export async function findWorker(db: Executor, id: string): Promise<Worker | undefined> {
   const row = await db.selectFrom('workers').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toWorker(row);

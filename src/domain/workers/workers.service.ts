@@ -1,14 +1,16 @@
 import type { Database } from '../../db/database.ts';
+import type { LeaverCause } from '../../db/schema.ts';
 import { refuseDuplicate } from '../../db/unique-violation.ts';
 import { enqueueWorkerChanges } from '../../outbox/outbox.ts';
 import type { Clock } from '../../shared/clock.ts';
+import { calendarDateAt } from '../../shared/dates.ts';
 import { AppError, assertThat } from '../../shared/errors.ts';
 import { isId, newId } from '../../shared/ids.ts';
 import { type Page, type PageRequest, decodeCursor, toPage } from '../../shared/page.ts';
 import { findAgency } from '../agencies/agencies.repo.ts';
 import type { AccountService } from '../accounts/accounts.service.ts';
 import type { AuditLog } from '../audit/audit.service.ts';
-import type { RequestContext } from '../auth/actor.ts';
+import { type RequestContext, systemContext } from '../auth/actor.ts';
 import { type Permission, authorize } from '../auth/permissions.ts';
 import type { LeaverHooks } from '../leavers/leaver-cases.service.ts';
 import { findUnit } from '../units/units.repo.ts';
@@ -156,9 +158,9 @@ export function createWorkerService(deps: {
     return updated;
   }
 
-  async function setEnabled(ctx: RequestContext, id: string, enabled: boolean, reason: string): Promise<Worker> {
-    const worker = await loadWorker(ctx, id, 'workers.write');
-    if (worker.enabled === enabled) return worker;
+  /** Enables or disables the directory account and every account with it, in one transaction; the caller has authorized it. */
+  async function applyEnabled(ctx: RequestContext, worker: Worker, enabled: boolean, reason: string, cause: LeaverCause): Promise<Worker> {
+    const { id } = worker;
     const now = deps.clock.now().toISOString();
     return deps.db.transaction().execute(async (trx) => {
       const updated = await repo.setWorkerEnabled(trx, id, enabled, now);
@@ -168,9 +170,31 @@ export function createWorkerService(deps: {
       ]);
       await deps.accounts.followDirectoryInTransaction(trx, ctx, id, enabled, reason);
       if (enabled) await deps.leavers.cancelCasesInTransaction(trx, ctx, [id], reason);
-      else await deps.leavers.openCasesInTransaction(trx, ctx, { agencyId: worker.agencyId, at: now, syncRunId: null, leavers: [{ workerId: id, cause: 'directory_disabled' }] });
+      else await deps.leavers.openCasesInTransaction(trx, ctx, { agencyId: worker.agencyId, at: now, syncRunId: null, leavers: [{ workerId: id, cause }] });
       return updated;
     });
+  }
+
+  async function setEnabled(ctx: RequestContext, id: string, enabled: boolean, reason: string): Promise<Worker> {
+    const worker = await loadWorker(ctx, id, 'workers.write');
+    if (worker.enabled === enabled) return worker;
+    return applyEnabled(ctx, worker, enabled, reason, 'directory_disabled');
+  }
+
+  /**
+   * A termination date in the built-in or SCIM directory takes effect on its day (the agency's
+   * calendar): the worker is disabled like any directory disable. Sync sources do this in their runs.
+   */
+  async function disableDueTerminations(now: Date = deps.clock.now()): Promise<{ disabled: number }> {
+    const ctx = systemContext(`terminations-${now.toISOString()}`, 'gatehouse terminations');
+    let disabled = 0;
+    for (const agency of await repo.listAgencyTimeZones(deps.db)) {
+      for (const worker of await repo.listDueTerminations(deps.db, agency.id, calendarDateAt(now, agency.timeZone), 500)) {
+        await applyEnabled(ctx, worker, false, `Termination date ${worker.terminationDate ?? ''} reached`, 'termination_date');
+        disabled += 1;
+      }
+    }
+    return { disabled };
   }
 
   /** Disables the directory account at once; disabling an already disabled worker changes nothing. */
@@ -199,5 +223,5 @@ export function createWorkerService(deps: {
     return toPage(rows, filter.limit, (w) => JSON.stringify([w.lastName, w.firstName, w.id]));
   }
 
-  return { register, update, disable, enable, get, list };
+  return { register, update, disable, enable, disableDueTerminations, get, list };
 }
