@@ -161,7 +161,7 @@ export function createLeaverCaseService(deps: { db: Database; clock: Clock; audi
    * Rule 5: end-dates every account of the leaver today, in one transaction, and closes the case.
    * Refused while the worker owns any open case or to-do in any application.
    */
-  async function endDate(ctx: RequestContext, id: string, input: EndDateLeaverInput): Promise<LeaverCase> {
+  async function endDate(ctx: RequestContext, id: string, input: EndDateLeaverInput): Promise<LeaverCaseDetail> {
     await deps.db.transaction().execute(async (trx) => {
       let row = await requireCase(trx, ctx, id, 'leavers.write');
       assertThat(row.status === 'open', 'leaver_case.closed', `This leaver case is ${row.status.replace('_', '-')}; there is nothing left to end-date.`);
@@ -189,7 +189,7 @@ export function createLeaverCaseService(deps: { db: Database; clock: Clock; audi
         before: { status: 'open' }, after: { status: 'end_dated', endDate: today, dueAt: row.dueAt, late: at > row.dueAt },
       }]);
     });
-    return (await get(ctx, id)) satisfies LeaverCase;
+    return get(ctx, id);
   }
 
   /**

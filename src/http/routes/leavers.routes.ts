@@ -46,7 +46,7 @@ const endDateRoute = createRoute({
   summary: "End-date every account of the leaver today and close the case",
   description: 'Refused with 409 account.open_work_items while the worker owns any open case or to-do.',
   request: { params: idParamSchema, body: jsonBody(endDateLeaverSchema) },
-  responses: { 200: jsonResponse(leaverCaseSchema, 'The closed case'), ...errorResponses },
+  responses: { 200: jsonResponse(leaverCaseDetailSchema, 'The closed case'), ...errorResponses },
 });
 
 const getSettingsRoute = createRoute({
