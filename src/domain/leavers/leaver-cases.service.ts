@@ -80,7 +80,7 @@ export function createLeaverCaseService(deps: { db: Database; clock: Clock; audi
     if (detected.leavers.length === 0) return;
     const workerIds = detected.leavers.map((l) => l.workerId);
     const alreadyOpen = new Set((await repo.listOpenCasesOf(trx, workerIds)).map((c) => c.workerId));
-    const fresh = detected.leavers.filter((l) => !alreadyOpen.has(l.workerId));
+    const fresh = [...new Map(detected.leavers.map((l) => [l.workerId, l])).values()].filter((l) => !alreadyOpen.has(l.workerId));
     if (fresh.length === 0) return;
     const dueAt = computeDue(new Date(detected.at), { businessDays: await businessDaysOf(trx, detected.agencyId) }).toISOString();
     const openItems = await repo.countOpenItems(trx, fresh.map((l) => l.workerId));
