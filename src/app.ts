@@ -13,6 +13,7 @@ import { createFunctionService } from './domain/functions/functions.service.ts';
 import { createTemplateService } from './domain/templates/templates.service.ts';
 import { createUnitService } from './domain/units/units.service.ts';
 import { createWorkerService } from './domain/workers/workers.service.ts';
+import { createDirectoryImport } from './domain/workers/directory-import.service.ts';
 import { createGrantService } from './domain/grants/grants.service.ts';
 import { createWorkItemService } from './domain/work-items/work-items.service.ts';
 import { createApprovalService } from './domain/approvals/approvals.service.ts';
@@ -76,6 +77,7 @@ export function createServices(deps: AppDeps) {
   const templates = createTemplateService({ db, clock, audit });
   const accounts = createAccountService({ db, clock, audit });
   const workers = createWorkerService({ db, clock, audit, accounts });
+  const directoryImport = createDirectoryImport({ db, clock, audit, accounts });
   const grants = createGrantService({ db, clock, audit });
   const workItems = createWorkItemService({ db, clock, audit });
   const access = createEffectiveAccessService({ db, clock });
@@ -93,7 +95,7 @@ export function createServices(deps: AppDeps) {
   const scimUsers = createScimUserService({ db, dbKind: deps.dbKind, clock, audit, accounts });
   const scimGroups = createScimGroupService({ db, dbKind: deps.dbKind, clock, audit });
   const reconcile = createReconcileService({ db, clock, audit, secret: deps.secret ?? (() => undefined) });
-  return { audit, tokens, agencies, units, workers, applications, functions, templates, accounts, grants, workItems, access, approvals, requests, assessments, acknowledgments, leases, sources, sync, deliveries, reconcile, scimTokens, scimUsers, scimGroups };
+  return { audit, tokens, agencies, units, workers, directoryImport, applications, functions, templates, accounts, grants, workItems, access, approvals, requests, assessments, acknowledgments, leases, sources, sync, deliveries, reconcile, scimTokens, scimUsers, scimGroups };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -23,12 +23,12 @@ export interface WorkerListFilter extends PageRequest {
 }
 
 /** The fields a patch may change, in the order the audit log shows them. */
-const patchableFields = [
+export const patchableFields = [
   'loginId', 'firstName', 'lastName', 'email', 'unitId', 'jobType', 'supervisorId',
   'hireDate', 'leaveStart', 'leaveReturn', 'terminationDate', 'externalId',
 ] as const satisfies readonly (keyof Worker)[];
 
-function summarize(worker: Worker, fields: readonly (keyof Worker)[]): Record<string, unknown> {
+export function summarize(worker: Worker, fields: readonly (keyof Worker)[]): Record<string, unknown> {
   return Object.fromEntries(fields.map((field) => [field, worker[field]]));
 }
 
