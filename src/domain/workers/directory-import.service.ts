@@ -43,7 +43,7 @@ interface Planned {
  * login id; workers the file does not list are left alone (an import is not a sync). The whole
  * import is one transaction: any invalid record refuses it, unless `skipInvalid` leaves it out.
  */
-export function createDirectoryImport(deps: { db: Database; clock: Clock; audit: AuditLog; accounts: Pick<AccountService, 'followDirectoryInTransaction'> }) {
+export function createDirectoryImport(deps: { db: Database; clock: Clock; audit: AuditLog; accounts: Pick<AccountService, 'followDirectoryInTransaction' | 'openHoldingAccountsInTransaction'> }) {
   async function importRecords(
     ctx: RequestContext,
     agencyId: string,
@@ -99,6 +99,7 @@ export function createDirectoryImport(deps: { db: Database; clock: Clock; audit:
       }
     }
     await deps.audit.record(trx, ctx, entries);
+    for (const { before, after } of planned) if (!before) await deps.accounts.openHoldingAccountsInTransaction(trx, ctx, after);
     for (const worker of toggled) await deps.accounts.followDirectoryInTransaction(trx, ctx, worker.id, worker.enabled, reason);
     if (changedIds.length > 0) await enqueueWorkerChanges(trx, changedIds, 'worker.updated', now);
   }

@@ -51,7 +51,7 @@ function decodeSortKey(cursor: string | undefined): repo.WorkerSortKey | undefin
 
 export type WorkerService = ReturnType<typeof createWorkerService>;
 
-export function createWorkerService(deps: { db: Database; clock: Clock; audit: AuditLog; accounts: Pick<AccountService, 'followDirectoryInTransaction'> }) {
+export function createWorkerService(deps: { db: Database; clock: Clock; audit: AuditLog; accounts: Pick<AccountService, 'followDirectoryInTransaction' | 'openHoldingAccountsInTransaction'> }) {
   async function requireAgency(ctx: RequestContext, agencyId: string, permission: Permission): Promise<void> {
     const agency = isId(agencyId) ? await findAgency(deps.db, agencyId) : undefined;
     if (!agency) throw new AppError('agency.not_found', 'No agency with that id.');
@@ -115,6 +115,7 @@ export function createWorkerService(deps: { db: Database; clock: Clock; audit: A
       await deps.audit.record(trx, ctx, [
         { action: 'worker.registered', subjectType: 'worker', subjectId: id, agencyId, after: summarize(worker, [...patchableFields, 'enabled', 'source']) },
       ]);
+      await deps.accounts.openHoldingAccountsInTransaction(trx, ctx, worker);
     });
     return worker;
   }
