@@ -13,6 +13,7 @@ import { createFunctionService } from './domain/functions/functions.service.ts';
 import { createTemplateService } from './domain/templates/templates.service.ts';
 import { createUnitService } from './domain/units/units.service.ts';
 import { createWorkerService } from './domain/workers/workers.service.ts';
+import { createDirectoryImport } from './domain/workers/directory-import.service.ts';
 import { createGrantService } from './domain/grants/grants.service.ts';
 import { createWorkItemService } from './domain/work-items/work-items.service.ts';
 import { createLeaverCaseService } from './domain/leavers/leaver-cases.service.ts';
@@ -85,6 +86,7 @@ export function createServices(deps: AppDeps) {
   const reassignments = createReassignmentService({ db, clock, audit, cases: leavers, workItems });
   const reports = createLifecycleReportService({ db, clock });
   const workers = createWorkerService({ db, clock, audit, accounts, leavers });
+  const directoryImport = createDirectoryImport({ db, clock, audit, accounts, leavers });
   const grants = createGrantService({ db, clock, audit });
   const access = createEffectiveAccessService({ db, clock });
   const approvals = createApprovalService({ db, clock, audit });
@@ -101,7 +103,7 @@ export function createServices(deps: AppDeps) {
   const scimUsers = createScimUserService({ db, dbKind: deps.dbKind, clock, audit, accounts, leavers });
   const scimGroups = createScimGroupService({ db, dbKind: deps.dbKind, clock, audit });
   const reconcile = createReconcileService({ db, clock, audit, secret: deps.secret ?? (() => undefined) });
-  return { audit, tokens, agencies, units, workers, applications, functions, templates, accounts, grants, workItems, leavers, reassignments, reports, access, approvals, requests, assessments, acknowledgments, leases, sources, sync, deliveries, reconcile, scimTokens, scimUsers, scimGroups };
+  return { audit, tokens, agencies, units, workers, directoryImport, applications, functions, templates, accounts, grants, workItems, leavers, reassignments, reports, access, approvals, requests, assessments, acknowledgments, leases, sources, sync, deliveries, reconcile, scimTokens, scimUsers, scimGroups };
 }
 
 export type Services = ReturnType<typeof createServices>;

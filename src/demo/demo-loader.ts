@@ -187,7 +187,7 @@ function createAgencyLoader(deps: LoaderDeps) {
     return loading;
   }
 
-  /** Registers the worker, opens the account in N01 and, unless a joiner, places it and gives the template's access. */
+  /** Registers the worker (which opens the account in N01) and, unless a joiner, places it and gives the template's access. */
   async function register(agency: AgencyInProgress, w: PlannedWorker): Promise<void> {
     const start = w.former ?? { jobType: w.jobType, unitCode: w.unitCode };
     const worker = await services.workers.register(ctx, agency.id, {
@@ -195,7 +195,9 @@ function createAgencyLoader(deps: LoaderDeps) {
       supervisorId: w.supervisorLoginId ? workerOf(agency, w.supervisorLoginId).id : null, enabled: true,
       hireDate: w.hireDate, leaveStart: w.leaveStart, leaveReturn: w.leaveReturn, terminationDate: w.terminationDate,
     });
-    let account = await services.accounts.open(ctx, { workerId: worker.id, applicationId });
+    // Registration opened the account in N01.
+    let account = (await services.accounts.listForWorker(ctx, worker.id, { limit: 10 })).items.find((a) => a.applicationId === applicationId);
+    if (!account) throw new Error(`Registering ${w.loginId} opened no account in the demo application.`);
     const loaded: LoadedWorker = { planned: w, id: worker.id, account, grants: [], workItems: [] };
     agency.workers.set(w.loginId, loaded);
     // A joiner waits in N01, with no access, for the security coordinator's assessment.

@@ -7,7 +7,7 @@ import { AppError, assertThat } from '../../shared/errors.ts';
 import { isId, newId } from '../../shared/ids.ts';
 import { type Page, type PageRequest, decodeCursor, toPage } from '../../shared/page.ts';
 import { findAgency } from '../agencies/agencies.repo.ts';
-import { findApplication } from '../applications/applications.repo.ts';
+import { findApplication, listProvisionedApplications } from '../applications/applications.repo.ts';
 import type { AuditLog } from '../audit/audit.service.ts';
 import type { RequestContext } from '../auth/actor.ts';
 import { authorize } from '../auth/permissions.ts';
@@ -78,6 +78,10 @@ export function createAccountService(deps: { db: Database; clock: Clock; audit: 
     const worker = await requireWorker(trx, ctx, input.workerId, 'accounts.write');
     const application = isId(input.applicationId) ? await findApplication(trx, input.applicationId) : undefined;
     if (!application) throw new AppError('application.not_found', `No application with id ${input.applicationId}.`);
+    return insertHoldingAccount(trx, ctx, worker, application, 'active');
+  }
+
+  async function insertHoldingAccount(trx: Executor, ctx: RequestContext, worker: { id: string; agencyId: string }, application: { id: string; code: string }, status: 'active' | 'disabled'): Promise<Account> {
     const duplicate = `The worker already has a ${application.code} account; a worker has one account per application.`;
     assertThat(!(await repo.findAccount(trx, worker.id, application.id)), 'account.duplicate', duplicate);
     const agency = await findAgency(trx, worker.agencyId);
@@ -85,13 +89,25 @@ export function createAccountService(deps: { db: Database; clock: Clock; audit: 
     const now = deps.clock.now().toISOString();
     const account: Account = {
       id: newId(), workerId: worker.id, applicationId: application.id, agencyId: worker.agencyId, unitId: agency.holdingUnitId,
-      status: 'active', disabledBy: null, endDate: null, version: 1, createdAt: now, updatedAt: now,
+      status, disabledBy: status === 'disabled' ? 'directory' : null, endDate: null, version: 1, createdAt: now, updatedAt: now,
     };
     await refuseDuplicate(repo.insertAccount(trx, account), 'account.duplicate', duplicate);
     await repo.recordAccountState(trx, account, now);
     await deps.audit.record(trx, ctx, [{ action: 'account.opened', subjectType: 'account', subjectId: account.id, agencyId: account.agencyId, after: summarize(account) }]);
     await enqueueAccountChanges(trx, [account.id], 'account.opened', now);
     return account;
+  }
+
+  /**
+   * The overnight batch of the seed process, done at once: a worker just registered in the
+   * built-in directory gets an account in every application each worker gets (CONNECTIONS), in the
+   * holding unit with no grants, disabled if the worker is. The caller has authorized the registration.
+   */
+  async function openHoldingAccountsInTransaction(trx: Executor, ctx: RequestContext, worker: { id: string; agencyId: string; enabled: boolean }): Promise<Account[]> {
+    const applications = await listProvisionedApplications(trx);
+    const opened: Account[] = [];
+    for (const application of applications) opened.push(await insertHoldingAccount(trx, ctx, worker, application, worker.enabled ? 'active' : 'disabled'));
+    return opened;
   }
 
   async function open(ctx: RequestContext, input: OpenAccountInput): Promise<Account> {
@@ -216,5 +232,8 @@ export function createAccountService(deps: { db: Database; clock: Clock; audit: 
     return toPage(rows, page.limit, (a) => a.id);
   }
 
-  return { open, openAccountInTransaction, disable, disableInTransaction, followDirectoryInTransaction, enable, move, moveInTransaction, endDate, endDateInTransaction, get, listForAgency, listForWorker };
+  return {
+    open, openAccountInTransaction, openHoldingAccountsInTransaction, disable, disableInTransaction, followDirectoryInTransaction, enable, move, moveInTransaction,
+    endDate, endDateInTransaction, get, listForAgency, listForWorker,
+  };
 }

@@ -8,7 +8,9 @@ import { describeEachDatabase } from '../../../test/helpers/databases.ts';
 import { addUnit, createAgency } from '../../../test/helpers/fixtures.ts';
 import { createTestKit, type TestKit } from '../../../test/helpers/kit.ts';
 import { createScimClient, patchOpSchema } from '../../../test/helpers/scim.ts';
+import type { DirectoryRecord } from '../../sync/directory-record.ts';
 import { ensureBuiltinApplications } from '../applications/applications.service.ts';
+import type { RequestContext } from '../auth/actor.ts';
 import { newId } from '../../shared/ids.ts';
 
 const header = 'external_id,login_id,first_name,last_name,email,unit_code,job_type,supervisor_external_id,enabled,hire_date,termination_date';
@@ -94,8 +96,8 @@ describeEachDatabase('leaver detection', (current) => {
       token: lanAdmin, body: { loginId: 'pat.lane', firstName: 'Pat', lastName: 'Lane', unitId: unit, jobType: 'cps_caseworker', terminationDate: '2026-03-04' },
     });
     assert.equal(registered.status, 201, JSON.stringify(registered.body));
-    const connections = await kit.db.selectFrom('applications').select('id').where('code', '=', 'CONNECTIONS').executeTakeFirstOrThrow();
-    const account = await kit.services.accounts.open(kit.system, { workerId: registered.body.id, applicationId: connections.id });
+    // Registering opens the worker's CONNECTIONS account in N01.
+    const account = await kit.db.selectFrom('accounts').select('id').where('worker_id', '=', registered.body.id).executeTakeFirstOrThrow();
 
     kit.clock.set('2026-03-03T23:00:00.000Z');
     assert.deepEqual(await kit.services.workers.disableDueTerminations(kit.clock.now()), { disabled: 0 });
@@ -105,5 +107,21 @@ describeEachDatabase('leaver detection', (current) => {
     const accountRow = await kit.db.selectFrom('accounts').select(['status', 'disabled_by']).where('id', '=', account.id).executeTakeFirstOrThrow();
     assert.deepEqual(accountRow, { status: 'disabled', disabled_by: 'directory' });
     assert.deepEqual((await casesOf(kit)).map((c) => [c.login, c.status, c.cause, c.detectedAt]), [['pat.lane', 'open', 'termination_date', '2026-03-04T12:00:00.000Z']]);
+  });
+
+  it('opens a case when a directory import disables a worker, and cancels it when a later import enables them', async () => {
+    const kit = createTestKit(current());
+    const agency = await createAgency(kit, 'MONROE');
+    await addUnit(kit, agency.id, 'C10');
+    const lanAdmin: RequestContext = { requestId: 'import', actor: { principalId: 'lan-admin', name: 'LAN admin', roles: [{ role: 'lan_admin', agencyId: agency.id }], workerId: null } };
+    const record = (enabled: boolean): DirectoryRecord => ({
+      externalId: 'E1', loginId: 'pat.lane', firstName: 'Pat', lastName: 'Lane', email: null, unitCode: 'C10', jobType: 'cps_caseworker',
+      supervisorExternalId: null, enabled, hireDate: '2026-01-05', terminationDate: null,
+    });
+    await kit.services.directoryImport.importRecords(lanAdmin, agency.id, [record(true)], { reason: 'first load' });
+    await kit.services.directoryImport.importRecords(lanAdmin, agency.id, [record(false)], { reason: 'left the agency' });
+    assert.deepEqual((await casesOf(kit)).map((c) => [c.login, c.status, c.cause]), [['pat.lane', 'open', 'directory_disabled']]);
+    await kit.services.directoryImport.importRecords(lanAdmin, agency.id, [record(true)], { reason: 'back after all' });
+    assert.deepEqual((await casesOf(kit)).map((c) => c.status), ['cancelled']);
   });
 });

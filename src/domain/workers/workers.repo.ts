@@ -99,6 +99,26 @@ export async function findWorkerByLoginId(db: Executor, loginId: string): Promis
   return row && toWorker(row);
 }
 
+/** Lookups by a list of keys go in chunks, well under either database's limit on bound parameters. */
+const lookupChunk = 500;
+
+async function findInChunks(keys: string[], find: (chunk: string[]) => Promise<WorkerRow[]>): Promise<Worker[]> {
+  const unique = [...new Set(keys)];
+  const found: Worker[] = [];
+  for (let i = 0; i < unique.length; i += lookupChunk) for (const row of await find(unique.slice(i, i + lookupChunk))) found.push(toWorker(row));
+  return found;
+}
+
+/** Workers of the agency with one of these external ids. */
+export async function findWorkersByExternalIds(db: Executor, agencyId: string, externalIds: string[]): Promise<Worker[]> {
+  return findInChunks(externalIds, (chunk) => db.selectFrom('workers').selectAll().where('agency_id', '=', agencyId).where('external_id', 'in', chunk).execute());
+}
+
+/** Workers of any agency holding one of these login ids, ignoring case. */
+export async function findWorkersByLoginIds(db: Executor, loginIds: string[]): Promise<Worker[]> {
+  return findInChunks(loginIds.map((l) => l.toLowerCase()), (chunk) => db.selectFrom('workers').selectAll().where('login_key', 'in', chunk).execute());
+}
+
 /** The worker's supervisor id; undefined when there is no such worker. */
 export async function findSupervisorId(db: Executor, id: string): Promise<string | null | undefined> {
   const row = await db.selectFrom('workers').select('supervisor_id').where('id', '=', id).executeTakeFirst();

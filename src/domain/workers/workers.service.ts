@@ -26,12 +26,12 @@ export interface WorkerListFilter extends PageRequest {
 }
 
 /** The fields a patch may change, in the order the audit log shows them. */
-const patchableFields = [
+export const patchableFields = [
   'loginId', 'firstName', 'lastName', 'email', 'unitId', 'jobType', 'supervisorId',
   'hireDate', 'leaveStart', 'leaveReturn', 'terminationDate', 'externalId',
 ] as const satisfies readonly (keyof Worker)[];
 
-function summarize(worker: Worker, fields: readonly (keyof Worker)[]): Record<string, unknown> {
+export function summarize(worker: Worker, fields: readonly (keyof Worker)[]): Record<string, unknown> {
   return Object.fromEntries(fields.map((field) => [field, worker[field]]));
 }
 
@@ -58,7 +58,7 @@ export function createWorkerService(deps: {
   db: Database;
   clock: Clock;
   audit: AuditLog;
-  accounts: Pick<AccountService, 'followDirectoryInTransaction'>;
+  accounts: Pick<AccountService, 'followDirectoryInTransaction' | 'openHoldingAccountsInTransaction'>;
   leavers: LeaverHooks;
 }) {
   async function requireAgency(ctx: RequestContext, agencyId: string, permission: Permission): Promise<void> {
@@ -124,6 +124,7 @@ export function createWorkerService(deps: {
       await deps.audit.record(trx, ctx, [
         { action: 'worker.registered', subjectType: 'worker', subjectId: id, agencyId, after: summarize(worker, [...patchableFields, 'enabled', 'source']) },
       ]);
+      await deps.accounts.openHoldingAccountsInTransaction(trx, ctx, worker);
     });
     return worker;
   }
