@@ -92,15 +92,18 @@ export interface AuditRow {
   after: string | null;
 }
 
-/** The audit events about the worker or one of the worker's accounts, oldest first. */
+/** The audit events about the worker, its accounts or its grants (a mover's removals show there), oldest first. */
 export async function listAuditAbout(db: Executor, workerId: string, limit: number): Promise<AuditRow[]> {
   const accountIds = (await db.selectFrom('accounts').select('id').where('worker_id', '=', workerId).execute()).map((a) => a.id);
+  const grantIds = (await db.selectFrom('grants').select('id').where('worker_id', '=', workerId).execute()).map((g) => g.id);
   return db
     .selectFrom('audit_events')
     .select(['seq', 'at', 'action', 'subject_type as subjectType', 'subject_id as subjectId', 'actor_name as actorName', 'reason', 'after'])
     .where((eb) => {
-      const aboutWorker = eb.and([eb('subject_type', '=', 'worker'), eb('subject_id', '=', workerId)]);
-      return accountIds.length === 0 ? aboutWorker : eb.or([aboutWorker, eb.and([eb('subject_type', '=', 'account'), eb('subject_id', 'in', accountIds)])]);
+      const subjects = [eb.and([eb('subject_type', '=', 'worker'), eb('subject_id', '=', workerId)])];
+      if (accountIds.length > 0) subjects.push(eb.and([eb('subject_type', '=', 'account'), eb('subject_id', 'in', accountIds)]));
+      if (grantIds.length > 0) subjects.push(eb.and([eb('subject_type', '=', 'grant'), eb('subject_id', 'in', grantIds)]));
+      return eb.or(subjects);
     })
     .orderBy('seq')
     .limit(limit)

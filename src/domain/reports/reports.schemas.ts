@@ -72,7 +72,7 @@ export const workerTimelineSchema = z
     workerName: z.string(),
     loginId: z.string(),
     leaverCases: z.array(leaverCaseTimesSchema),
-    entries: z.array(timelineEntrySchema).openapi({ description: 'Oldest first: leaver steps, directory lifecycle events, and audited changes to the worker and its accounts.' }),
+    entries: z.array(timelineEntrySchema).openapi({ description: 'Oldest first: leaver steps, directory lifecycle events, and audited changes to the worker, its accounts and its grants.' }),
   })
   .openapi('WorkerLifecycleTimeline');
 

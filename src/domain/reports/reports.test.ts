@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { describeEachDatabase } from '../../../test/helpers/databases.ts';
-import { addAccount, addApplication, addUnit, addWorker, addWorkItem, createAgency } from '../../../test/helpers/fixtures.ts';
+import { addAccount, addApplication, addFunction, addUnit, addWorker, addWorkItem, createAgency } from '../../../test/helpers/fixtures.ts';
 import { createTestKit, type TestKit } from '../../../test/helpers/kit.ts';
 
 const hourMs = 3_600_000;
@@ -47,7 +47,13 @@ describeEachDatabase('lifecycle reports', (current) => {
     const leaver = await s.worker();
     await kit.db.updateTable('workers').set({ supervisor_id: supervisor }).where('id', '=', leaver).execute();
     await addWorkItem(kit, { agencyId: s.agency.id, applicationId: s.connections, unitId: s.unit, ownerWorkerId: leaver });
+    const account = await kit.db.selectFrom('accounts').select('id').where('worker_id', '=', leaver).executeTakeFirstOrThrow();
+    const cps = await addFunction(kit, s.connections, 'CPS CASEWORKER');
+    const grant = await kit.db.transaction().execute((trx) =>
+      kit.services.grants.grantInTransaction(trx, kit.system, { accountId: account.id, kind: 'function', functionId: cps, provenanceKind: 'import', provenanceId: 'initial-load' }),
+    );
     await kit.call('PATCH', `/api/v1/workers/${leaver}`, { token: s.tokens.lanAdmin, body: { jobType: 'preventive_caseworker', reason: 'Now preventive' } });
+    await kit.services.grants.revoke(kit.system, grant.id, 'Outside the preventive template');
     await kit.call('PATCH', `/api/v1/workers/${leaver}`, { token: s.tokens.lanAdmin, body: { email: 'new@example.org', reason: 'New address' } });
     kit.clock.advance(hourMs);
 
@@ -72,7 +78,11 @@ describeEachDatabase('lifecycle reports', (current) => {
       [['leaver.detected', null], ['leaver.disabled', 0], ['leaver.work_reassigned', 7200], ['leaver.end_dated', 10800]],
     );
     const audited = timeline.body.entries.filter((e: { source: string }) => e.source === 'audit').map((e: { event: string }) => e.event);
-    assert.deepEqual(audited, ['worker.updated', 'worker.disabled', 'account.disabled', 'account.end_dated'], 'the job change is there, the new email is not');
+    assert.deepEqual(
+      audited,
+      ['grant.created', 'worker.updated', 'grant.revoked', 'worker.disabled', 'account.disabled', 'account.end_dated'],
+      'the job change and the grant it removed are there, the new email is not',
+    );
 
     const csv = await kit.call('GET', `/api/v1/workers/${leaver}/lifecycle-timeline`, { token: s.tokens.auditor, headers: { accept: 'text/csv' } });
     assert.equal(csv.status, 200);
