@@ -181,36 +181,62 @@ export function createLeaverCaseService(deps: { db: Database; clock: Clock; audi
       for (const account of await repo.listAccountsToEndDate(trx, row.workerId, today)) {
         await deps.accounts.endDateInTransaction(trx, ctx, account.id, { endDate: today, reason: input.reason });
       }
-      const at = now.toISOString();
-      if (!(await repo.updateCase(trx, row.id, row.version, { status: 'end_dated', end_dated_at: at, updated_at: at }))) throw staleCase(row.version + 1);
-      await repo.markLeaverEventsHandled(trx, row.workerId, at);
-      await deps.audit.record(trx, ctx, [{
-        action: 'leaver_case.end_dated', subjectType: 'leaver_case', subjectId: row.id, agencyId: row.agencyId, reason: input.reason,
-        before: { status: 'open' }, after: { status: 'end_dated', endDate: today, dueAt: row.dueAt, late: at > row.dueAt },
-      }]);
+      await closeAsEndDated(trx, ctx, row, now.toISOString(), input.reason);
     });
     return get(ctx, id);
+  }
+
+  /** Closes the case as end-dated at `at` and marks the worker's leaver events handled. */
+  async function closeAsEndDated(trx: Executor, ctx: RequestContext, row: repo.CaseRow, at: string, reason: string): Promise<void> {
+    const now = deps.clock.now().toISOString();
+    if (!(await repo.updateCase(trx, row.id, row.version, { status: 'end_dated', end_dated_at: at, updated_at: now }))) throw staleCase(row.version + 1);
+    await repo.markLeaverEventsHandled(trx, row.workerId, now);
+    await deps.audit.record(trx, ctx, [{
+      action: 'leaver_case.end_dated', subjectType: 'leaver_case', subjectId: row.id, agencyId: row.agencyId, reason,
+      before: { status: 'open' }, after: { status: 'end_dated', endDatedAt: at, dueAt: row.dueAt, late: at > row.dueAt },
+    }]);
+  }
+
+  /**
+   * A case whose worker was end-dated account by account (the accounts API) instead of through the
+   * case: closed as end-dated when the last account was, rather than escalated.
+   */
+  async function closeIfEndDatedElsewhere(trx: Executor, ctx: RequestContext, row: repo.CaseRow, now: Date): Promise<boolean> {
+    const today = calendarDateAt(now, (await repo.findAgencyTimeZone(trx, row.agencyId)) ?? 'UTC');
+    if ((await repo.listAccountsToEndDate(trx, row.workerId, today)).length > 0) return false;
+    if ((await repo.countOpenItems(trx, [row.workerId])).has(row.workerId)) return false;
+    const at = (await repo.findLastAccountChange(trx, row.workerId)) ?? row.detectedAt;
+    const reassigned = await noteWorkReassignedInTransaction(trx, ctx, row, 'No open work item left when the last account was end-dated');
+    await closeAsEndDated(trx, ctx, reassigned, at, 'Every account was end-dated outside the leaver case');
+    return true;
   }
 
   /**
    * Escalates every open case past its end-date deadline, once: the case is marked, audited, and
    * heads the overdue list. Cases that fell due while no node ran are escalated on the first tick.
+   * A case whose accounts were all end-dated by other means is closed instead.
    */
-  async function processDeadlines(now: Date = deps.clock.now()): Promise<{ escalated: number }> {
+  async function processDeadlines(now: Date = deps.clock.now()): Promise<{ escalated: number; closed: number }> {
     const ctx = systemContext(`leaver-deadlines-${now.toISOString()}`, 'gatehouse deadlines');
     const at = now.toISOString();
-    let escalated = 0;
+    const counts = { escalated: 0, closed: 0 };
     for (const due of await repo.listDueForEscalation(deps.db, at, 500)) {
       await deps.db.transaction().execute(async (trx) => {
-        if (!(await repo.updateCase(trx, due.id, due.version, { escalated_at: at, updated_at: at }))) return;
+        const row = await repo.findCase(trx, due.id);
+        if (!row || row.status !== 'open' || row.version !== due.version) return;
+        if (await closeIfEndDatedElsewhere(trx, ctx, row, now)) {
+          counts.closed += 1;
+          return;
+        }
+        if (!(await repo.updateCase(trx, row.id, row.version, { escalated_at: at, updated_at: at }))) return;
         await deps.audit.record(trx, ctx, [{
-          action: 'leaver_case.escalated', subjectType: 'leaver_case', subjectId: due.id, agencyId: due.agencyId,
-          reason: `End-dating was due at ${due.dueAt} and the worker is not end-dated`, after: { workerId: due.workerId, dueAt: due.dueAt, escalatedAt: at },
+          action: 'leaver_case.escalated', subjectType: 'leaver_case', subjectId: row.id, agencyId: row.agencyId,
+          reason: `End-dating was due at ${row.dueAt} and the worker is not end-dated`, after: { workerId: row.workerId, dueAt: row.dueAt, escalatedAt: at },
         }]);
-        escalated += 1;
+        counts.escalated += 1;
       });
     }
-    return { escalated };
+    return counts;
   }
 
   async function getSettings(ctx: RequestContext, agencyId: string): Promise<LeaverSettings> {

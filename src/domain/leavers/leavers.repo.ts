@@ -185,6 +185,12 @@ export async function listAccountsToEndDate(db: Executor, workerId: string, toda
     .execute();
 }
 
+/** When any account of the worker last changed (for a worker end-dated account by account, the last end-date). */
+export async function findLastAccountChange(db: Executor, workerId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('accounts').select((eb) => eb.fn.max('updated_at').as('at')).where('worker_id', '=', workerId).executeTakeFirst();
+  return row?.at ?? undefined;
+}
+
 export async function findAgencyTimeZone(db: Executor, agencyId: string): Promise<string | undefined> {
   const row = await db.selectFrom('agencies').select('time_zone').where('id', '=', agencyId).executeTakeFirst();
   return row?.time_zone;

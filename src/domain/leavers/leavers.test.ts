@@ -209,15 +209,33 @@ describeEachDatabase('leavers', (current) => {
     const kit = createTestKit(current());
     const s = await setup(kit);
     const { leaverCase } = await disableLeaver(kit, s);
-    assert.deepEqual(await kit.services.leavers.processDeadlines(kit.clock.now()), { escalated: 0 });
+    assert.deepEqual(await kit.services.leavers.processDeadlines(kit.clock.now()), { escalated: 0, closed: 0 });
     kit.clock.set('2026-03-03T14:00:01.000Z');
-    assert.deepEqual(await kit.services.leavers.processDeadlines(kit.clock.now()), { escalated: 1 });
-    assert.deepEqual(await kit.services.leavers.processDeadlines(kit.clock.now()), { escalated: 0 });
+    assert.deepEqual(await kit.services.leavers.processDeadlines(kit.clock.now()), { escalated: 1, closed: 0 });
+    assert.deepEqual(await kit.services.leavers.processDeadlines(kit.clock.now()), { escalated: 0, closed: 0 });
 
     const overdue = await kit.call('GET', `/api/v1/agencies/${s.agency.id}/leaver-cases?overdue=true`, { token: s.coordinator });
     assert.deepEqual(overdue.body.items.map((c: { id: string; overdue: boolean; escalatedAt: string }) => [c.id, c.overdue, c.escalatedAt]), [[leaverCase.id, true, '2026-03-03T14:00:01.000Z']]);
     const escalation = await kit.db.selectFrom('audit_events').select(['actor_name', 'reason']).where('action', '=', 'leaver_case.escalated').executeTakeFirstOrThrow();
     assert.match(escalation.reason ?? '', /due at 2026-03-03T14:00:00.000Z/);
+  });
+
+  it('closes at the deadline, instead of escalating, a case whose accounts were end-dated one by one, as of the last end-date', async () => {
+    const kit = createTestKit(current());
+    const s = await setup(kit);
+    const { leaverCase } = await disableLeaver(kit, s);
+    for (const id of s.leaverItems) await kit.call('POST', `/api/v1/work-items/${id}/close`, { token: s.coordinator, body: { reason: 'done' } });
+    kit.clock.advance(hourMs);
+    const accounts = await kit.db.selectFrom('accounts').select('id').where('worker_id', '=', s.leaver.id).execute();
+    for (const { id } of accounts) {
+      const ended = await kit.call('POST', `/api/v1/accounts/${id}/end-date`, { token: s.coordinator, body: { endDate: '2026-03-02', reason: 'Left' } });
+      assert.equal(ended.status, 200, JSON.stringify(ended.body));
+    }
+    const lastEndDate = kit.clock.now().toISOString();
+    kit.clock.set('2026-03-03T15:00:00.000Z');
+    assert.deepEqual(await kit.services.leavers.processDeadlines(kit.clock.now()), { escalated: 0, closed: 1 });
+    const closed = await kit.call('GET', `/api/v1/leaver-cases/${leaverCase.id}`, { token: s.coordinator });
+    assert.deepEqual([closed.body.status, closed.body.endDatedAt, closed.body.overdue, closed.body.escalatedAt], ['end_dated', lastEndDate, false, null]);
   });
 
   it('escalates on the first timer tick a deadline that passed while no server ran', async () => {
