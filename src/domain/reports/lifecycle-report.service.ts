@@ -24,7 +24,7 @@ function isLifecycleAudit(row: repo.AuditRow): boolean {
 }
 
 function caseTimes(c: repo.CaseTimes, now: string): LeaverCaseTimes {
-  const pastDeadline = c.status === 'open' ? c.dueAt < now : c.status === 'end_dated' && (c.endDatedAt ?? '') > c.dueAt;
+  const pastDeadline = lateUntil(c, now) !== null;
   return {
     caseId: c.id, status: c.status, cause: c.cause, detectedAt: c.detectedAt, disabledAt: c.disabledAt, workReassignedAt: c.workReassignedAt,
     endDatedAt: c.endDatedAt, cancelledAt: c.cancelledAt, dueAt: c.dueAt, pastDeadline,
@@ -47,6 +47,13 @@ function caseSteps(c: repo.CaseTimes): TimelineEntry[] {
   if (c.endDatedAt) steps.push(step('leaver.end_dated', c.endDatedAt, c.workReassignedAt ?? c.disabledAt, c.endDatedAt > c.dueAt ? 'past its deadline' : null));
   if (c.cancelledAt) steps.push(step('leaver.cancelled', c.cancelledAt, c.disabledAt, 'enabled again before end-dating'));
   return steps;
+}
+
+/** Until when a case was (or still is) past its deadline: its end-date if that came late, now if it is open and late; null if on time. */
+function lateUntil(c: repo.CaseTimes, now: string): string | null {
+  if (c.status === 'open') return c.dueAt < now ? now : null;
+  if (c.status === 'end_dated' && c.endDatedAt !== null && c.endDatedAt > c.dueAt) return c.endDatedAt;
+  return null;
 }
 
 function byTime(a: TimelineEntry, b: TimelineEntry): number {
@@ -99,9 +106,8 @@ export function createLifecycleReportService(deps: { db: Database; clock: Clock 
     const { from, to } = resolvePeriod(period);
     const now = deps.clock.now().toISOString();
     const cases = await repo.listCasesDetectedIn(deps.db, agencyId, from, to);
-    const endDated = cases.filter((c) => c.endDatedAt !== null);
     const pastDeadline = cases.flatMap((c): PastDeadlineEntry[] => {
-      const late = c.status === 'open' ? (c.dueAt < now ? now : null) : c.status === 'end_dated' && c.endDatedAt && c.endDatedAt > c.dueAt ? c.endDatedAt : null;
+      const late = lateUntil(c, now);
       if (late === null) return [];
       return [{
         caseId: c.id, workerId: c.workerId, workerName: c.workerName, loginId: c.loginId, status: c.status, detectedAt: c.detectedAt, dueAt: c.dueAt,
@@ -111,7 +117,7 @@ export function createLifecycleReportService(deps: { db: Database; clock: Clock 
     return {
       agencyId, from, to, generatedAt: now, leavers: cases.length,
       timeToDisable: summarizeDurations(cases.map((c) => secondsBetween(c.detectedAt, c.disabledAt))),
-      timeToEndDate: summarizeDurations(endDated.map((c) => secondsBetween(c.detectedAt, c.endDatedAt ?? c.detectedAt))),
+      timeToEndDate: summarizeDurations(cases.flatMap((c) => (c.endDatedAt ? [secondsBetween(c.detectedAt, c.endDatedAt)] : []))),
       pastDeadline,
     };
   }
