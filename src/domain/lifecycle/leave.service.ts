@@ -44,8 +44,8 @@ export function createLeaveService(deps: {
     return (await findAgency(db, agencyId))?.timeZone ?? 'UTC';
   }
 
-  async function requireLeave(ctx: RequestContext, id: string, permission: 'workers.write' | 'workers.read'): Promise<LeavesTable> {
-    const leave = isId(id) ? await repo.findLeaveRow(deps.db, id) : undefined;
+  async function requireLeave(db: Executor, ctx: RequestContext, id: string, permission: 'workers.write' | 'workers.read'): Promise<LeavesTable> {
+    const leave = isId(id) ? await repo.findLeaveRow(db, id) : undefined;
     if (!leave) throw new AppError('leave.not_found', 'No leave with that id.');
     authorize(ctx.actor, permission, leave.agency_id, 'leave.not_found', 'leave');
     return leave;
@@ -149,7 +149,7 @@ export function createLeaveService(deps: {
   /** Moves the start (before it comes) or the expected return; a return date of today or earlier is an early return. */
   async function change(ctx: RequestContext, id: string, input: ChangeLeaveInput): Promise<Leave> {
     await deps.db.transaction().execute(async (trx) => {
-      const leave = await requireLeave(ctx, id, 'workers.write');
+      const leave = await requireLeave(trx, ctx, id, 'workers.write');
       if (input.version !== undefined) assertThat(input.version === leave.version, 'conflict.version', `The leave is at version ${leave.version}, not ${input.version}; reload it and try again.`);
       assertThat(leave.status === 'scheduled' || leave.status === 'on_leave', 'leave.not_changeable', `This leave is ${leave.status}; it can no longer change.`);
       assertThat(input.startsOn === undefined || leave.status === 'scheduled', 'leave.not_changeable', 'The leave has started; only its return date can change.');
@@ -180,7 +180,7 @@ export function createLeaveService(deps: {
   /** The worker is back before the expected return: reinstated now, coverage ended now. */
   async function returnEarly(ctx: RequestContext, id: string, reason: string): Promise<Leave> {
     await deps.db.transaction().execute(async (trx) => {
-      const leave = await requireLeave(ctx, id, 'workers.write');
+      const leave = await requireLeave(trx, ctx, id, 'workers.write');
       assertThat(leave.status === 'on_leave', 'leave.not_changeable', leave.status === 'scheduled' ? 'This leave has not started; cancel it instead.' : `This leave is ${leave.status}; the worker is not away.`);
       const today = calendarDateAt(deps.clock.now(), await timeZoneOf(trx, leave.agency_id));
       await returnInTransaction(trx, ctx, leave, today, reason);
@@ -192,7 +192,7 @@ export function createLeaveService(deps: {
   /** Withdraws a leave that has not started; its coverage never begins. */
   async function cancel(ctx: RequestContext, id: string, reason: string): Promise<Leave> {
     await deps.db.transaction().execute(async (trx) => {
-      const leave = await requireLeave(ctx, id, 'workers.write');
+      const leave = await requireLeave(trx, ctx, id, 'workers.write');
       assertThat(leave.status === 'scheduled', 'leave.not_changeable', leave.status === 'on_leave' ? 'This leave has started; record the return instead.' : `This leave is ${leave.status}; nothing to cancel.`);
       await save(trx, leave, { status: 'cancelled' });
       await deps.coverage.endForLeaveInTransaction(trx, ctx, id, `${reason}: the leave was cancelled`);
@@ -203,7 +203,7 @@ export function createLeaveService(deps: {
   }
 
   async function get(ctx: RequestContext, id: string): Promise<Leave> {
-    const leave = await requireLeave(ctx, id, 'workers.read');
+    const leave = await requireLeave(deps.db, ctx, id, 'workers.read');
     return (await repo.findLeave(deps.db, leave.id)) as Leave;
   }
 
