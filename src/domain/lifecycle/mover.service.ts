@@ -143,12 +143,13 @@ export function createMoverService(deps: {
       const requestId = await proposeAdditions(trx, ctx, account, template, worker, agency.holdingUnitId, at);
       if (requestId) requestIds.push(requestId);
     }
+    const removals = events.filter((e) => e.action === 'removal.scheduled' || e.action === 'removal.done').map((e) => e.subjectId);
     events.push({
       action: 'worker.move_handled', subjectType: 'worker', subjectId: worker.id, agencyId: worker.agencyId, reason: 'job type or unit changed',
-      after: { change: JSON.parse(event.details) as unknown, removals: events.filter((e) => e.action.startsWith('removal.')).map((e) => e.subjectId), requestIds },
+      after: { change: JSON.parse(event.details) as unknown, removals, requestIds },
     });
     await deps.audit.record(trx, ctx, events);
-    return { removals: events.length - 1, requests: requestIds.length };
+    return { removals: removals.length, requests: requestIds.length };
   }
 
   /** Handles every mover event not yet handled, whichever way it came (directory sync, API, SCIM). */
