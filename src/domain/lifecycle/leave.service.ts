@@ -19,6 +19,7 @@ import { findWorker, recordWorkerState, saveWorker } from '../workers/workers.re
 import type { CoverageService } from './coverage.service.ts';
 import * as repo from './leaves.repo.ts';
 import type { ChangeLeaveInput, GrantSnapshot, Leave, RecordLeaveInput } from './lifecycle.schemas.ts';
+import { runEach } from './run-each.ts';
 
 export interface LeaveListFilter extends PageRequest {
   status?: Leave['status'] | undefined;
@@ -228,7 +229,7 @@ export function createLeaveService(deps: {
     const ctx = systemContext(`leaves-${now.toISOString()}`, 'gatehouse leave dates');
     const at = now.toISOString();
     const counts = { started: 0, returned: 0 };
-    for (const due of await repo.listDueLeaves(deps.db, at, 500)) {
+    await runEach(await repo.listDueLeaves(deps.db, at, 500), async (due) => {
       await deps.db.transaction().execute(async (trx) => {
         let leave = await repo.findLeaveRow(trx, due.id);
         if (leave?.status === 'scheduled' && leave.starts_at <= at) {
@@ -240,7 +241,7 @@ export function createLeaveService(deps: {
           counts.returned += 1;
         }
       });
-    }
+    });
     return counts;
   }
 

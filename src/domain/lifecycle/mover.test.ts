@@ -35,12 +35,17 @@ describeEachDatabase('movers', (current) => {
     );
     assert.deepEqual(await auditActions(kit, s.worker), ['worker.updated', 'worker.move_handled']);
     assert.deepEqual(await kit.services.movers.processMoverEvents(kit.clock.now()), { movers: 0, removals: 0, requests: 0 });
+    assert.equal((await kit.services.audit.verify()).ok, true);
   });
 
   it('removes a function outside the new template when its deadline passes and lists it as overdue until then', async () => {
     const kit = createTestKit(current());
     const s = await setUpCaseworker(kit);
-    const settings = await kit.call('PUT', `/api/v1/agencies/${s.agency.id}/lifecycle-settings`, { token: s.tokens.coordinatorA, body: { removalBusinessDays: 2, reason: 'Agency policy' } });
+    const settingsPath = `/api/v1/agencies/${s.agency.id}/lifecycle-settings`;
+    assert.deepEqual((await kit.call('GET', settingsPath, { token: s.tokens.coordinatorA })).body, { agencyId: s.agency.id, removalBusinessDays: 5, updatedAt: null });
+    assert.equal((await kit.call('PUT', settingsPath, { token: s.tokens.coordinatorA, body: { removalBusinessDays: 31, reason: 'x' } })).status, 400);
+    assert.equal((await kit.call('PUT', settingsPath, { token: s.tokens.lanAdmin, body: { removalBusinessDays: 2, reason: 'x' } })).status, 403);
+    const settings = await kit.call('PUT', settingsPath, { token: s.tokens.coordinatorA, body: { removalBusinessDays: 2, reason: 'Agency policy' } });
     assert.equal(settings.status, 200, JSON.stringify(settings.body));
     await kit.call('PATCH', `/api/v1/workers/${s.worker}`, { token: s.tokens.lanAdmin, body: { jobType: 'preventive_caseworker' } });
     await kit.services.movers.processMoverEvents(kit.clock.now());
