@@ -1,10 +1,10 @@
-import type { Database } from '../../db/database.ts';
+import type { Database, Executor } from '../../db/database.ts';
 import type { AccessExceptionsTable } from '../../db/schema.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, assertThat } from '../../shared/errors.ts';
 import { isId, newId } from '../../shared/ids.ts';
 import { type Page, type PageRequest, decodeCursor, toPage } from '../../shared/page.ts';
-import { findAccount } from '../accounts/accounts.repo.ts';
+import { findAccount, findAccountById } from '../accounts/accounts.repo.ts';
 import { findAgency } from '../agencies/agencies.repo.ts';
 import type { AuditLog } from '../audit/audit.service.ts';
 import { type RequestContext, systemContext } from '../auth/actor.ts';
@@ -15,7 +15,7 @@ import { findTemplateFor } from '../templates/templates.repo.ts';
 import { findWorker } from '../workers/workers.repo.ts';
 import * as repo from './exceptions.repo.ts';
 import type { AccessException, RequestExceptionInput } from './lifecycle.schemas.ts';
-import { listLiveFunctionGrants } from './removals.repo.ts';
+import { findScheduledRemovalOfGrant, insertRemoval, listLiveFunctionGrants } from './removals.repo.ts';
 
 const dayMs = 24 * 60 * 60 * 1000;
 
@@ -81,6 +81,26 @@ export function createExceptionService(deps: { db: Database; clock: Clock; audit
   }
 
   /**
+   * A kept grant still outside the worker's template with no removal scheduled (the exception was
+   * not about a job change) gets one due at the exception's end, so nothing outlives its exception.
+   */
+  async function scheduleRemovalOfKept(trx: Executor, exception: AccessExceptionsTable): Promise<string | null> {
+    const at = deps.clock.now().toISOString();
+    const grant = (await listLiveFunctionGrants(trx, exception.account_id, at)).find((g) => g.grantId === exception.grant_id);
+    const worker = await findWorker(trx, exception.worker_id);
+    const account = await findAccountById(trx, exception.account_id);
+    if (!grant || !worker || !account || (await findScheduledRemovalOfGrant(trx, grant.grantId))) return null;
+    const template = (await findTemplateFor(trx, worker.agencyId, account.applicationId, worker.jobType)) ?? [];
+    if (template.includes(grant.functionId)) return null;
+    const id = newId();
+    await insertRemoval(trx, {
+      id, agency_id: exception.agency_id, worker_id: worker.id, account_id: exception.account_id, grant_id: grant.grantId, function_id: grant.functionId, lifecycle_event_id: null,
+      job_type: worker.jobType, risk_level: grant.riskLevel, exception_id: exception.id, status: 'scheduled', scheduled_at: at, due_at: exception.ends_at, closed_at: null, outcome: null,
+    });
+    return id;
+  }
+
+  /**
    * Ends exceptions whose time is up (a hold's grant has ended by itself; a keep's removal falls
    * due now) and records those whose request was not approved.
    */
@@ -91,8 +111,9 @@ export function createExceptionService(deps: { db: Database; clock: Clock; audit
     for (const exception of await repo.listEndedExceptions(deps.db, at, 500)) {
       await deps.db.transaction().execute(async (trx) => {
         if (!(await repo.closeException(trx, exception.id, 'active', 'expired', at))) return;
+        const removalId = exception.kind === 'keep' ? await scheduleRemovalOfKept(trx, exception) : null;
         await deps.audit.record(trx, ctx, [
-          { action: 'exception.expired', subjectType: 'access_exception', subjectId: exception.id, agencyId: exception.agency_id, reason: `ended at ${exception.ends_at}`, before: { status: 'active' }, after: { status: 'expired' } },
+          { action: 'exception.expired', subjectType: 'access_exception', subjectId: exception.id, agencyId: exception.agency_id, reason: `ended at ${exception.ends_at}`, before: { status: 'active' }, after: { status: 'expired', removalId } },
         ]);
         counts.expired += 1;
       });

@@ -133,6 +133,20 @@ describeEachDatabase('movers', (current) => {
     assert.deepEqual(await auditActions(kit, asked.body.id), ['exception.requested', 'exception.activated', 'exception.expired']);
   });
 
+  it('removes a function kept beyond the template, without any job change, when its keep exception expires', async () => {
+    const kit = createTestKit(current());
+    const s = await setUpCaseworker(kit);
+    const asked = await kit.call('POST', `/api/v1/workers/${s.worker}/exceptions`, {
+      token: s.tokens.coordinatorA, body: { applicationId: s.app, functionId: s.caseSearchFn, kind: 'keep', days: 3, justification: 'Audit of old cases' },
+    });
+    await decide(kit, s.tokens.supervisor, asked.body.requestId);
+    await decide(kit, s.tokens.coordinatorB, asked.body.requestId);
+    kit.clock.set('2026-03-05T14:00:00.000Z');
+    assert.deepEqual(await kit.services.exceptions.expireDue(kit.clock.now()), { expired: 1, rejected: 0 });
+    assert.deepEqual(await kit.services.movers.runDueRemovals(kit.clock.now()), { removed: 1, cancelled: 0, deferred: 0 });
+    assert.deepEqual((await functionCodes(kit, s)).codes, ['CPS CASEWORKER']);
+  });
+
   it('grants a function outside the template for the days a hold exception allows, ending by itself', async () => {
     const kit = createTestKit(current());
     const s = await setUpCaseworker(kit);
