@@ -10,6 +10,7 @@ import type { TestKit } from '../../../test/helpers/kit.ts';
 import { createTestKit } from '../../../test/helpers/kit.ts';
 import { type Caseworker, functionCodes, setUpCaseworker } from '../../../test/helpers/lifecycle.ts';
 import { gatehouseSchema, patchOp, userSchema } from '../../../test/helpers/scim.ts';
+import { newId } from '../../shared/ids.ts';
 import { systemContext } from '../auth/actor.ts';
 
 const files = mkdtempSync(join(tmpdir(), 'gatehouse-mover-test-'));
@@ -48,7 +49,7 @@ describeEachDatabase('movers from every directory', (current) => {
     const s = await setUpCaseworker(kit);
     const source = await kit.services.sources.create(kit.system, s.agency.id, { name: 'hr-feed', kind: 'csv', config: {}, schedule: '0 2 * * *', enabled: true });
     const sync = async (jobType: string) => {
-      const path = join(files, `${jobType}-${Date.now()}.csv`);
+      const path = join(files, `${jobType}-${newId()}.csv`);
       await writeFile(path, `external_id,login_id,first_name,last_name,email,unit_code,job_type,supervisor_external_id,enabled,hire_date,termination_date\nE1,pmover,Pat,Mover,,C10,${jobType},,1,2020-01-01,\n`);
       kit.clock.advance(60_000);
       return kit.services.sync.run(kit.system, source.id, { input: path });
