@@ -132,7 +132,7 @@ export function createLeaveService(deps: {
     await deps.db.transaction().execute(async (trx) => {
       const open = await repo.findOpenLeaveOf(trx, worker.id);
       assertThat(!open, 'leave.overlap', `The worker already has a leave ${open?.status === 'on_leave' ? 'under way' : 'scheduled'} (${open?.id}); change that one instead.`, { leaveId: open?.id });
-      let leave: LeavesTable = {
+      const leave: LeavesTable = {
         id, agency_id: worker.agencyId, worker_id: worker.id, starts_on: input.startsOn, returns_on: input.returnsOn ?? null,
         starts_at: instantDateBegins(input.startsOn, timeZone).toISOString(), returns_at: input.returnsOn ? instantDateBegins(input.returnsOn, timeZone).toISOString() : null,
         status: 'scheduled', reason: input.reason, snapshot: null, started_at: null, returned_at: null, created_by: ctx.actor.principalId, created_at: at, updated_at: at, version: 1,
@@ -142,7 +142,7 @@ export function createLeaveService(deps: {
         { action: 'leave.recorded', subjectType: 'leave', subjectId: id, agencyId: worker.agencyId, reason: input.reason, after: { workerId: worker.id, startsOn: leave.starts_on, returnsOn: leave.returns_on } },
       ]);
       await setWorkerLeaveDates(trx, ctx, worker.id, leave.starts_on, leave.returns_on, input.reason);
-      if (leave.starts_at <= at) leave = await startInTransaction(trx, ctx, leave);
+      if (leave.starts_at <= at) await startInTransaction(trx, ctx, leave);
     });
     return get(ctx, id);
   }
@@ -165,7 +165,7 @@ export function createLeaveService(deps: {
         await setWorkerLeaveDates(trx, ctx, leave.worker_id, leave.starts_on, today, input.reason);
         return;
       }
-      let changed = await save(trx, leave, {
+      const changed = await save(trx, leave, {
         starts_on: startsOn, returns_on: returnsOn, starts_at: instantDateBegins(startsOn, timeZone).toISOString(), returns_at: returnsOn === null ? null : instantDateBegins(returnsOn, timeZone).toISOString(),
       });
       await deps.audit.record(trx, ctx, [
@@ -173,7 +173,7 @@ export function createLeaveService(deps: {
       ]);
       await setWorkerLeaveDates(trx, ctx, leave.worker_id, startsOn, returnsOn, input.reason);
       await deps.coverage.moveEndInTransaction(trx, ctx, { id, startsAt: changed.starts_at, returnsAt: changed.returns_at });
-      if (changed.status === 'scheduled' && changed.starts_at <= deps.clock.now().toISOString()) changed = await startInTransaction(trx, ctx, changed);
+      if (changed.status === 'scheduled' && changed.starts_at <= deps.clock.now().toISOString()) await startInTransaction(trx, ctx, changed);
     });
     return get(ctx, id);
   }
