@@ -224,11 +224,39 @@ export function createLeaveService(deps: {
     return toPage(rows, page.limit, (l) => l.id);
   }
 
+  /**
+   * Leave dates that came from the directory (SCIM, an HR feed, a worker edit) rather than a leave
+   * record get one, so such a leave disables, snapshots and restores like a recorded one.
+   */
+  async function adoptDirectoryLeaves(ctx: RequestContext, now: Date): Promise<number> {
+    // A day's margin for time zones; a return already past needs no record.
+    const returnAfter = new Date(now.getTime() - 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+    let adopted = 0;
+    await runEach(await repo.listUnrecordedDirectoryLeaves(deps.db, returnAfter, 500), async (worker) => {
+      const timeZone = await timeZoneOf(deps.db, worker.agencyId);
+      if (worker.leaveReturn !== null && worker.leaveReturn <= calendarDateAt(now, timeZone)) return;
+      const at = now.toISOString();
+      await deps.db.transaction().execute(async (trx) => {
+        if (await repo.findOpenLeaveOf(trx, worker.id)) return;
+        const leave = await repo.insertLeave(trx, {
+          id: newId(), agency_id: worker.agencyId, worker_id: worker.id, starts_on: worker.leaveStart, returns_on: worker.leaveReturn,
+          starts_at: instantDateBegins(worker.leaveStart, timeZone).toISOString(), returns_at: worker.leaveReturn === null ? null : instantDateBegins(worker.leaveReturn, timeZone).toISOString(),
+          status: 'scheduled', reason: 'Leave dates from the directory', snapshot: null, started_at: null, returned_at: null, created_by: ctx.actor.principalId, created_at: at, updated_at: at, version: 1,
+        });
+        await deps.audit.record(trx, ctx, [
+          { action: 'leave.recorded', subjectType: 'leave', subjectId: leave.id, agencyId: worker.agencyId, reason: 'leave dates from the directory', after: { workerId: worker.id, startsOn: leave.startsOn, returnsOn: leave.returnsOn } },
+        ]);
+        adopted += 1;
+      });
+    });
+    return adopted;
+  }
+
   /** Starts and ends every leave whose date has come, including any that came while no server ran. */
-  async function processDue(now: Date = deps.clock.now()): Promise<{ started: number; returned: number }> {
+  async function processDue(now: Date = deps.clock.now()): Promise<{ adopted: number; started: number; returned: number }> {
     const ctx = systemContext(`leaves-${now.toISOString()}`, 'gatehouse leave dates');
     const at = now.toISOString();
-    const counts = { started: 0, returned: 0 };
+    const counts = { adopted: await adoptDirectoryLeaves(ctx, now), started: 0, returned: 0 };
     await runEach(await repo.listDueLeaves(deps.db, at, 500), async (due) => {
       await deps.db.transaction().execute(async (trx) => {
         let leave = await repo.findLeaveRow(trx, due.id);

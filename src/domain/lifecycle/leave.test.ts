@@ -25,11 +25,11 @@ describeEachDatabase('leave of absence and coverage', (current) => {
     const leave = await recordLeave(kit, s, '2026-03-04', '2026-03-09');
     assert.equal(leave.status, 201, JSON.stringify(leave.body));
     assert.deepEqual([leave.body.status, leave.body.snapshot], ['scheduled', null]);
-    assert.deepEqual(await kit.services.leaves.processDue(kit.clock.now()), { started: 0, returned: 0 });
+    assert.deepEqual(await kit.services.leaves.processDue(kit.clock.now()), { adopted: 0, started: 0, returned: 0 });
     assert.equal((await functionCodes(kit, s)).active, true);
 
     kit.clock.set('2026-03-04T05:00:00.000Z');
-    assert.deepEqual(await kit.services.leaves.processDue(kit.clock.now()), { started: 1, returned: 0 });
+    assert.deepEqual(await kit.services.leaves.processDue(kit.clock.now()), { adopted: 0, started: 1, returned: 0 });
     assert.deepEqual(await functionCodes(kit, s), { active: false, codes: [], units: [] });
     assert.deepEqual(await accountState(kit, s.account), { status: 'disabled', disabled_by: 'leave' });
     const outbox = await kit.db.selectFrom('outbox').select('account_id').where('account_id', '=', s.account).execute();
@@ -42,14 +42,14 @@ describeEachDatabase('leave of absence and coverage', (current) => {
     await kit.services.movers.processMoverEvents(kit.clock.now());
 
     kit.clock.set('2026-03-09T05:00:00.000Z');
-    assert.deepEqual(await kit.services.leaves.processDue(kit.clock.now()), { started: 0, returned: 1 });
+    assert.deepEqual(await kit.services.leaves.processDue(kit.clock.now()), { adopted: 0, started: 0, returned: 1 });
     assert.deepEqual(await functionCodes(kit, s), { active: true, codes: ['CASE SEARCH'], units: [s.cpsUnit] });
     assert.deepEqual(await accountState(kit, s.account), { status: 'active', disabled_by: null });
     const ended = await kit.db.selectFrom('audit_events').select('after').where('action', '=', 'leave.ended').executeTakeFirstOrThrow();
     const after = JSON.parse(ended.after ?? '{}');
     assert.deepEqual([after.restored, after.removedMeanwhile, after.revokedExtras], [[s.caseSearchGrant], [s.cpsGrant], []]);
     assert.deepEqual(await auditActions(kit, leave.body.id), ['leave.recorded', 'leave.started', 'leave.ended']);
-    assert.deepEqual(await kit.services.leaves.processDue(kit.clock.now()), { started: 0, returned: 0 });
+    assert.deepEqual(await kit.services.leaves.processDue(kit.clock.now()), { adopted: 0, started: 0, returned: 0 });
   });
 
   it('cancels a request pending when the leave starts, so nothing is granted while the worker is away', async () => {
@@ -119,8 +119,24 @@ describeEachDatabase('leave of absence and coverage', (current) => {
     kit.clock.set('2026-03-12T04:00:00.000Z');
     assert.deepEqual((await functionCodes(kit, s, colleague)).units, [s.otherUnit], 'the grant ends by itself, before any timer runs');
     assert.deepEqual(await kit.services.coverage.endDue(kit.clock.now()), { ended: 1 });
-    assert.deepEqual(await kit.services.leaves.processDue(kit.clock.now()), { started: 0, returned: 1 });
+    assert.deepEqual(await kit.services.leaves.processDue(kit.clock.now()), { adopted: 0, started: 0, returned: 1 });
     assert.equal((await functionCodes(kit, s)).active, true);
+  });
+
+  it('treats leave dates that arrive through the directory like a recorded leave', async () => {
+    const kit = createTestKit(current());
+    const s = await setUpCaseworker(kit);
+    const pushed = await kit.call('PATCH', `/api/v1/workers/${s.worker}`, { token: s.tokens.lanAdmin, body: { leaveStart: '2026-03-03', leaveReturn: '2026-03-06', reason: 'From the HR feed' } });
+    assert.equal(pushed.status, 200, JSON.stringify(pushed.body));
+    assert.deepEqual(await kit.services.leaves.processDue(kit.clock.now()), { adopted: 1, started: 0, returned: 0 });
+    kit.clock.set('2026-03-03T12:00:00.000Z');
+    assert.deepEqual(await kit.services.leaves.processDue(kit.clock.now()), { adopted: 0, started: 1, returned: 0 });
+    assert.deepEqual(await accountState(kit, s.account), { status: 'disabled', disabled_by: 'leave' });
+    kit.clock.set('2026-03-06T12:00:00.000Z');
+    assert.deepEqual(await kit.services.leaves.processDue(kit.clock.now()), { adopted: 0, started: 0, returned: 1 });
+    assert.deepEqual(await functionCodes(kit, s), { active: true, codes: ['CASE SEARCH', 'CPS CASEWORKER'], units: [s.cpsUnit] });
+    const leaves = (await kit.call('GET', `/api/v1/workers/${s.worker}/leaves`, { token: s.tokens.lanAdmin })).body.items;
+    assert.deepEqual(leaves.map((l: { status: string; startsOn: string; returnsOn: string }) => [l.status, l.startsOn, l.returnsOn]), [['returned', '2026-03-03', '2026-03-06']]);
   });
 
   it('refuses a leave in the past or overlapping another, and hides leaves from other agencies', async () => {
@@ -137,7 +153,7 @@ describeEachDatabase('leave of absence and coverage', (current) => {
     const cancelled = await kit.call('POST', `/api/v1/leaves/${first.body.id}/cancel`, { token: s.tokens.lanAdmin, body: { reason: 'Plans changed' } });
     assert.equal(cancelled.body.status, 'cancelled');
     kit.clock.set('2026-03-06T12:00:00.000Z');
-    assert.deepEqual(await kit.services.leaves.processDue(kit.clock.now()), { started: 0, returned: 0 });
+    assert.deepEqual(await kit.services.leaves.processDue(kit.clock.now()), { adopted: 0, started: 0, returned: 0 });
     assert.equal((await functionCodes(kit, s)).active, true);
     const listed = await kit.call('GET', `/api/v1/agencies/${s.agency.id}/leaves?status=cancelled`, { token: s.tokens.coordinatorA });
     assert.deepEqual(listed.body.items.map((l: { id: string }) => l.id), [first.body.id]);

@@ -81,3 +81,26 @@ export async function listEndedCoverages(db: Executor, at: string, limit: number
   const rows = await db.selectFrom('coverages').selectAll().where('status', '=', 'active').where('ends_at', '<=', at).orderBy('ends_at').limit(limit).execute();
   return rows.map(toCoverage);
 }
+
+/**
+ * Workers whose directory record carries leave dates (pushed by SCIM, an HR feed, or set on the
+ * worker) that no leave record covers yet, and whose return is not long past.
+ */
+export async function listUnrecordedDirectoryLeaves(db: Executor, returnAfter: string, limit: number): Promise<{ id: string; agencyId: string; leaveStart: string; leaveReturn: string | null }[]> {
+  const rows = await db
+    .selectFrom('workers as w')
+    .select(['w.id', 'w.agency_id as agencyId', 'w.leave_start as leaveStart', 'w.leave_return as leaveReturn'])
+    .where('w.leave_start', 'is not', null)
+    .where((eb) => eb.or([eb('w.leave_return', 'is', null), eb('w.leave_return', '>', returnAfter)]))
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(
+        selectFrom('leaves as l')
+          .select('l.id')
+          .whereRef('l.worker_id', '=', 'w.id')
+          .where((eb) => eb.or([eb('l.status', 'in', ['scheduled', 'on_leave']), eb('l.starts_on', '=', eb.ref('w.leave_start'))])),
+      )))
+    .orderBy('w.id')
+    .limit(limit)
+    .execute();
+  return rows.flatMap((r) => (r.leaveStart === null ? [] : [{ ...r, leaveStart: r.leaveStart }]));
+}
