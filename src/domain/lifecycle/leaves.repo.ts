@@ -92,12 +92,12 @@ export async function listUnrecordedDirectoryLeaves(db: Executor, returnAfter: s
     .select(['w.id', 'w.agency_id as agencyId', 'w.leave_start as leaveStart', 'w.leave_return as leaveReturn'])
     .where('w.leave_start', 'is not', null)
     .where((eb) => eb.or([eb('w.leave_return', 'is', null), eb('w.leave_return', '>', returnAfter)]))
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(
-        selectFrom('leaves as l')
+    .where((eb) =>
+      eb.not(eb.exists(
+        eb.selectFrom('leaves as l')
           .select('l.id')
           .whereRef('l.worker_id', '=', 'w.id')
-          .where((eb) => eb.or([eb('l.status', 'in', ['scheduled', 'on_leave']), eb('l.starts_on', '=', eb.ref('w.leave_start'))])),
+          .where((inner) => inner.or([inner('l.status', 'in', ['scheduled', 'on_leave']), inner('l.starts_on', '=', inner.ref('w.leave_start'))])),
       )))
     .orderBy('w.id')
     .limit(limit)
