@@ -12,6 +12,7 @@ import type { GrantService } from '../grants/grants.service.ts';
 import { findWorker } from '../workers/workers.repo.ts';
 import * as repo from './leaves.repo.ts';
 import type { Coverage, CreateCoverageInput } from './lifecycle.schemas.ts';
+import { runEach } from './run-each.ts';
 
 export type CoverageService = ReturnType<typeof createCoverageService>;
 
@@ -120,7 +121,7 @@ export function createCoverageService(deps: { db: Database; clock: Clock; audit:
     const ctx = systemContext(`coverage-${now.toISOString()}`, 'gatehouse coverage');
     const at = now.toISOString();
     let ended = 0;
-    for (const coverage of await repo.listEndedCoverages(deps.db, at, 500)) {
+    await runEach(await repo.listEndedCoverages(deps.db, at, 500), async (coverage) => {
       await deps.db.transaction().execute(async (trx) => {
         await repo.updateCoverage(trx, coverage.id, { status: 'ended', ended_at: coverage.endsAt });
         await deps.audit.record(trx, ctx, [
@@ -128,7 +129,7 @@ export function createCoverageService(deps: { db: Database; clock: Clock; audit:
         ]);
       });
       ended += 1;
-    }
+    });
     return { ended };
   }
 

@@ -16,6 +16,7 @@ import { findWorker } from '../workers/workers.repo.ts';
 import * as repo from './exceptions.repo.ts';
 import type { AccessException, RequestExceptionInput } from './lifecycle.schemas.ts';
 import { findScheduledRemovalOfGrant, insertRemoval, listLiveFunctionGrants } from './removals.repo.ts';
+import { runEach } from './run-each.ts';
 
 const dayMs = 24 * 60 * 60 * 1000;
 
@@ -108,7 +109,7 @@ export function createExceptionService(deps: { db: Database; clock: Clock; audit
     const ctx = systemContext(`exceptions-${now.toISOString()}`, 'gatehouse exceptions');
     const at = now.toISOString();
     const counts = { expired: 0, rejected: 0 };
-    for (const exception of await repo.listEndedExceptions(deps.db, at, 500)) {
+    await runEach(await repo.listEndedExceptions(deps.db, at, 500), async (exception) => {
       await deps.db.transaction().execute(async (trx) => {
         if (!(await repo.closeException(trx, exception.id, 'active', 'expired', at))) return;
         const removalId = exception.kind === 'keep' ? await scheduleRemovalOfKept(trx, exception) : null;
@@ -117,8 +118,8 @@ export function createExceptionService(deps: { db: Database; clock: Clock; audit
         ]);
         counts.expired += 1;
       });
-    }
-    for (const exception of await repo.listRejectedRequests(deps.db, 500)) {
+    });
+    await runEach(await repo.listRejectedRequests(deps.db, 500), async (exception) => {
       await deps.db.transaction().execute(async (trx) => {
         if (!(await repo.closeException(trx, exception.id, 'requested', 'rejected', at))) return;
         await deps.audit.record(trx, ctx, [
@@ -126,7 +127,7 @@ export function createExceptionService(deps: { db: Database; clock: Clock; audit
         ]);
         counts.rejected += 1;
       });
-    }
+    });
     return counts;
   }
 
