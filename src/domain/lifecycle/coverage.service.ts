@@ -96,22 +96,29 @@ export function createCoverageService(deps: { db: Database; clock: Clock; audit:
     return ended;
   }
 
-  /** Moves the end of the leave's active coverage to a new expected return: the grant is replaced by one with the new window. */
-  async function moveEndInTransaction(trx: Executor, ctx: RequestContext, leave: { id: string; startsAt: string; returnsAt: string | null }): Promise<void> {
+  /**
+   * Moves the leave's active coverage with the leave's new dates: the grant is replaced by one with
+   * the new window (from now when the coverage has already begun).
+   */
+  async function moveWindowInTransaction(trx: Executor, ctx: RequestContext, leave: { id: string; startsAt: string; returnsAt: string | null }): Promise<void> {
     const at = deps.clock.now().toISOString();
     for (const coverage of await repo.listCoverages(trx, leave.id, true)) {
-      if (coverage.endsAt === leave.returnsAt) continue;
+      const begun = coverage.startsAt <= at;
+      const startsAt = begun || leave.startsAt <= at ? at : leave.startsAt;
+      if (coverage.endsAt === leave.returnsAt && (begun || coverage.startsAt === startsAt)) continue;
       const old = await findGrant(trx, coverage.grantId);
       if (!old) continue;
-      const reason = `Expected return moved to ${leave.returnsAt ?? 'an unknown date'}`;
+      const reason = `Leave dates changed: from ${leave.startsAt} to ${leave.returnsAt ?? 'an unknown return'}`;
       await revokeIfLive(trx, ctx, old.id, at, reason);
-      const startsAt = leave.startsAt > at ? leave.startsAt : at;
       const grant = await deps.grants.grantInTransaction(trx, ctx, {
         accountId: old.accountId, kind: 'unit_hierarchy', unitId: coverage.unitId, provenanceKind: 'coverage', provenanceId: coverage.id, validFrom: startsAt, validTo: leave.returnsAt, reason,
       });
-      await repo.updateCoverage(trx, coverage.id, { grant_id: grant.id, starts_at: startsAt, ends_at: leave.returnsAt });
+      await repo.updateCoverage(trx, coverage.id, { grant_id: grant.id, starts_at: begun ? coverage.startsAt : startsAt, ends_at: leave.returnsAt });
       await deps.audit.record(trx, ctx, [
-        { action: 'coverage.changed', subjectType: 'coverage', subjectId: coverage.id, agencyId: coverage.agencyId, reason, before: { grantId: old.id, endsAt: coverage.endsAt }, after: { grantId: grant.id, endsAt: leave.returnsAt } },
+        {
+          action: 'coverage.changed', subjectType: 'coverage', subjectId: coverage.id, agencyId: coverage.agencyId, reason,
+          before: { grantId: old.id, startsAt: coverage.startsAt, endsAt: coverage.endsAt }, after: { grantId: grant.id, startsAt: begun ? coverage.startsAt : startsAt, endsAt: leave.returnsAt },
+        },
       ]);
     }
   }
@@ -133,5 +140,5 @@ export function createCoverageService(deps: { db: Database; clock: Clock; audit:
     return { ended };
   }
 
-  return { create, list, endForLeaveInTransaction, moveEndInTransaction, endDue };
+  return { create, list, endForLeaveInTransaction, moveWindowInTransaction, endDue };
 }

@@ -39,7 +39,7 @@ export function createLeaveService(deps: {
   accounts: Pick<AccountService, 'followLeaveInTransaction'>;
   grants: Pick<GrantService, 'revokeInTransaction'>;
   requests: Pick<RequestService, 'cancelOpenForWorkerInTransaction'>;
-  coverage: Pick<CoverageService, 'endForLeaveInTransaction' | 'moveEndInTransaction'>;
+  coverage: Pick<CoverageService, 'endForLeaveInTransaction' | 'moveWindowInTransaction'>;
 }) {
   async function timeZoneOf(db: Executor, agencyId: string): Promise<string> {
     return (await findAgency(db, agencyId))?.timeZone ?? 'UTC';
@@ -172,7 +172,7 @@ export function createLeaveService(deps: {
         { action: 'leave.changed', subjectType: 'leave', subjectId: id, agencyId: leave.agency_id, reason: input.reason, before: { startsOn: leave.starts_on, returnsOn: leave.returns_on }, after: { startsOn, returnsOn } },
       ]);
       await setWorkerLeaveDates(trx, ctx, leave.worker_id, startsOn, returnsOn, input.reason);
-      await deps.coverage.moveEndInTransaction(trx, ctx, { id, startsAt: changed.starts_at, returnsAt: changed.returns_at });
+      await deps.coverage.moveWindowInTransaction(trx, ctx, { id, startsAt: changed.starts_at, returnsAt: changed.returns_at });
       if (changed.status === 'scheduled' && changed.starts_at <= deps.clock.now().toISOString()) await startInTransaction(trx, ctx, changed);
     });
     return get(ctx, id);

@@ -83,6 +83,12 @@ describeEachDatabase('leave of absence and coverage', (current) => {
     assert.equal(coverage.status, 201, JSON.stringify(coverage.body));
     assert.deepEqual([coverage.body.unitId, coverage.body.startsAt, coverage.body.endsAt], [s.cpsUnit, '2026-03-03T05:00:00.000Z', '2026-03-20T04:00:00.000Z']);
     assert.deepEqual((await functionCodes(kit, s, colleague)).units, [s.otherUnit], 'coverage starts with the leave');
+    const later = await kit.call('PATCH', `/api/v1/leaves/${leave.body.id}`, { token: s.tokens.lanAdmin, body: { startsOn: '2026-03-04', reason: 'Starts a day later' } });
+    assert.equal(later.status, 200, JSON.stringify(later.body));
+    const [moved] = (await kit.call('GET', `/api/v1/leaves/${leave.body.id}/coverages`, { token: s.tokens.coordinatorA })).body.items;
+    assert.deepEqual([moved.startsAt, moved.endsAt], ['2026-03-04T05:00:00.000Z', '2026-03-20T04:00:00.000Z']);
+    kit.clock.set('2026-03-03T15:00:00.000Z');
+    assert.deepEqual((await functionCodes(kit, s, colleague)).units, [s.otherUnit], 'nor a day before the moved start');
 
     kit.clock.set('2026-03-05T15:00:00.000Z');
     await kit.services.leaves.processDue(kit.clock.now());
@@ -97,7 +103,7 @@ describeEachDatabase('leave of absence and coverage', (current) => {
     assert.deepEqual([ended.status, ended.endedAt], ['ended', '2026-03-05T15:00:00.000Z']);
     const grant = (await kit.call('GET', `/api/v1/grants/${ended.grantId}`, { token: s.tokens.coordinatorA })).body;
     assert.deepEqual([grant.provenance.kind, grant.revokedAt], ['coverage', '2026-03-05T15:00:00.000Z']);
-    assert.deepEqual(await auditActions(kit, ended.id), ['coverage.granted', 'coverage.ended']);
+    assert.deepEqual(await auditActions(kit, ended.id), ['coverage.granted', 'coverage.changed', 'coverage.ended']);
     const worker = (await kit.call('GET', `/api/v1/workers/${s.worker}`, { token: s.tokens.lanAdmin })).body;
     assert.deepEqual([worker.leaveStart, worker.leaveReturn], ['2026-03-03', '2026-03-05']);
   });
