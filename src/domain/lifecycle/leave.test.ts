@@ -105,7 +105,7 @@ describeEachDatabase('leave of absence and coverage', (current) => {
     assert.deepEqual([grant.provenance.kind, grant.revokedAt], ['coverage', '2026-03-05T15:00:00.000Z']);
     assert.deepEqual(await auditActions(kit, ended.id), ['coverage.granted', 'coverage.changed', 'coverage.ended']);
     const worker = (await kit.call('GET', `/api/v1/workers/${s.worker}`, { token: s.tokens.lanAdmin })).body;
-    assert.deepEqual([worker.leaveStart, worker.leaveReturn], ['2026-03-03', '2026-03-05']);
+    assert.deepEqual([worker.leaveStart, worker.leaveReturn], ['2026-03-04', '2026-03-05']);
   });
 
   it('ends coverage on the expected return by itself, and moves it with the return date', async () => {
