@@ -24,6 +24,11 @@ import { createAssessmentService } from './domain/assessments/assessments.servic
 import { createAcknowledgmentService } from './domain/requests/acknowledgments.service.ts';
 import { createRequestWorkflow } from './domain/requests/request-workflow.service.ts';
 import { createRequestService } from './domain/requests/requests.service.ts';
+import { createCoverageService } from './domain/lifecycle/coverage.service.ts';
+import { createExceptionActivation } from './domain/lifecycle/exception-activation.ts';
+import { createExceptionService } from './domain/lifecycle/exceptions.service.ts';
+import { createLeaveService } from './domain/lifecycle/leave.service.ts';
+import { createMoverService } from './domain/lifecycle/mover.service.ts';
 import type { AppEnv } from './http/env.ts';
 import { createErrorHandler, errorBody } from './http/error-handler.ts';
 import { authenticate } from './http/middleware/authenticate.ts';
@@ -47,6 +52,7 @@ import { createAssessmentRoutes } from './http/routes/assessments.routes.ts';
 import { createRequestRoutes } from './http/routes/requests.routes.ts';
 import { createLeaverRoutes } from './http/routes/leavers.routes.ts';
 import { createReportRoutes } from './http/routes/reports.routes.ts';
+import { createLifecycleRoutes } from './http/routes/lifecycle.routes.ts';
 import { createDeliveryService } from './outbox/deliveries.service.ts';
 import { createLeases } from './scheduler/leases.ts';
 import { createScimGroupService } from './scim/groups/scim-groups.service.ts';
@@ -90,10 +96,15 @@ export function createServices(deps: AppDeps) {
   const grants = createGrantService({ db, clock, audit });
   const access = createEffectiveAccessService({ db, clock });
   const approvals = createApprovalService({ db, clock, audit });
-  const requestWorkflow = createRequestWorkflow({ db, clock, audit, approvals, grants, accounts });
+  const exceptionActivation = createExceptionActivation({ clock, audit, grants });
+  const requestWorkflow = createRequestWorkflow({ db, clock, audit, approvals, grants, accounts, onProvisioned: [exceptionActivation.onRequestProvisioned] });
   const requests = createRequestService({ db, clock, audit, workflow: requestWorkflow });
   const assessments = createAssessmentService({ db, clock, audit, requests });
   const acknowledgments = createAcknowledgmentService({ db, clock, audit });
+  const movers = createMoverService({ db, clock, audit, grants, requests });
+  const exceptions = createExceptionService({ db, clock, audit, requests });
+  const coverage = createCoverageService({ db, clock, audit, grants });
+  const leaves = createLeaveService({ db, clock, audit, accounts, grants, requests, coverage });
   const leases = createLeases({ db, clock });
   const sources = createSourceService({ db, clock, audit });
   const syncSettings = { ...defaultSyncSettings, planDir: join(deps.dataDir ?? join(tmpdir(), 'gatehouse'), 'sync-plans') };
@@ -103,7 +114,7 @@ export function createServices(deps: AppDeps) {
   const scimUsers = createScimUserService({ db, dbKind: deps.dbKind, clock, audit, accounts, leavers });
   const scimGroups = createScimGroupService({ db, dbKind: deps.dbKind, clock, audit });
   const reconcile = createReconcileService({ db, clock, audit, secret: deps.secret ?? (() => undefined) });
-  return { audit, tokens, agencies, units, workers, directoryImport, applications, functions, templates, accounts, grants, workItems, leavers, reassignments, reports, access, approvals, requests, assessments, acknowledgments, leases, sources, sync, deliveries, reconcile, scimTokens, scimUsers, scimGroups };
+  return { audit, tokens, agencies, units, workers, directoryImport, applications, functions, templates, accounts, grants, workItems, leavers, reassignments, reports, access, approvals, requests, assessments, acknowledgments, movers, exceptions, coverage, leaves, leases, sources, sync, deliveries, reconcile, scimTokens, scimUsers, scimGroups };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -131,6 +142,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   api.route('/', createApprovalRoutes(services));
   api.route('/', createRequestRoutes(services));
   api.route('/', createAssessmentRoutes(services));
+  api.route('/', createLifecycleRoutes(services));
   api.route('/', createSyncRoutes(services));
   api.route('/', createDeliveryRoutes(services));
   api.route('/', createTokenRoutes(services));

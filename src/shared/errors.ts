@@ -66,6 +66,12 @@ export const statusByCode = {
   'connector.unavailable': 502,
   'leaver_case.not_found': 404,
   'leaver_case.closed': 409,
+  'exception.not_found': 404,
+  'exception.not_applicable': 422,
+  'leave.not_found': 404,
+  'leave.overlap': 409,
+  'leave.not_changeable': 409,
+  'coverage.not_applicable': 422,
   'internal': 500,
 } as const;
 

@@ -143,6 +143,26 @@ export function createAccountService(deps: { db: Database; clock: Clock; audit: 
     return changed;
   }
 
+  /**
+   * Rule 7 in the caller's transaction: a leave starting disables every active account of the
+   * worker (disabledBy leave); the return enables again only the accounts the leave disabled, or
+   * hands them to the directory's disable when the worker was disabled there meanwhile.
+   */
+  async function followLeaveInTransaction(trx: Executor, ctx: RequestContext, workerId: string, onLeave: boolean, reason: string): Promise<Account[]> {
+    const accounts = await repo.listAccounts(trx, { workerId, limit: 1000 });
+    const directoryEnabled = (await repo.isWorkerEnabled(trx, workerId)) ?? false;
+    const changed: Account[] = [];
+    for (const account of accounts) {
+      if (onLeave && account.status === 'active') {
+        changed.push(await applyChange(trx, ctx, account, { status: 'disabled', disabledBy: 'leave' }, 'account.disabled', reason));
+      } else if (!onLeave && account.status === 'disabled' && account.disabledBy === 'leave') {
+        const change = directoryEnabled ? { status: 'active' as const, disabledBy: null } : { disabledBy: 'directory' as const };
+        changed.push(await applyChange(trx, ctx, account, change, directoryEnabled ? 'account.enabled' : 'account.disabled', reason));
+      }
+    }
+    return changed;
+  }
+
   /** A security coordinator's disable. */
   async function disable(ctx: RequestContext, id: string, reason: string): Promise<Account> {
     return deps.db.transaction().execute((trx) => disableInTransaction(trx, ctx, id, { reason, disabledBy: 'coordinator' }));
@@ -233,7 +253,7 @@ export function createAccountService(deps: { db: Database; clock: Clock; audit: 
   }
 
   return {
-    open, openAccountInTransaction, openHoldingAccountsInTransaction, disable, disableInTransaction, followDirectoryInTransaction, enable, move, moveInTransaction,
-    endDate, endDateInTransaction, get, listForAgency, listForWorker,
+    open, openAccountInTransaction, openHoldingAccountsInTransaction, disable, disableInTransaction, followDirectoryInTransaction, followLeaveInTransaction,
+    enable, move, moveInTransaction, endDate, endDateInTransaction, get, listForAgency, listForWorker,
   };
 }

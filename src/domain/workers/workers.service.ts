@@ -2,6 +2,7 @@ import type { Database } from '../../db/database.ts';
 import type { LeaverCause } from '../../db/schema.ts';
 import { refuseDuplicate } from '../../db/unique-violation.ts';
 import { enqueueWorkerChanges } from '../../outbox/outbox.ts';
+import { insertLifecycleEvents } from '../../sync/engine/sync-write.repo.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { calendarDateAt } from '../../shared/dates.ts';
 import { AppError, assertThat } from '../../shared/errors.ts';
@@ -155,6 +156,13 @@ export function createWorkerService(deps: {
         { action: 'worker.updated', subjectType: 'worker', subjectId: id, agencyId: worker.agencyId, reason: patch.reason, before: summarize(worker, changed), after: summarize(updated, changed) },
       ]);
       await enqueueWorkerChanges(trx, [id], 'worker.updated', updated.updatedAt);
+      if (updated.unitId !== worker.unitId || updated.jobType !== worker.jobType) {
+        // The same mover event the directory sync and SCIM record; the lifecycle timers act on it.
+        await insertLifecycleEvents(trx, [{
+          id: newId(), agency_id: worker.agencyId, worker_id: id, kind: 'mover', detected_at: updated.updatedAt, sync_run_id: null, handled_at: null,
+          details: JSON.stringify({ from: { unitId: worker.unitId, jobType: worker.jobType }, to: { unitId: updated.unitId, jobType: updated.jobType } }),
+        }]);
+      }
     });
     return updated;
   }
