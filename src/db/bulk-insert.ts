@@ -3,6 +3,7 @@ import type { Executor } from './database.ts';
 import type { DB } from './schema.ts';
 
 type Placeholder = 'question' | 'dollar';
+// By the dialect's adapter, which a database and its transactions share.
 const placeholderStyles = new WeakMap<object, Placeholder>();
 const sqlTexts = new Map<string, string>();
 
@@ -11,11 +12,12 @@ const maxParameters = 30_000;
 const maxRowsPerStatement = 1000;
 
 function placeholderStyle(db: Executor): Placeholder {
-  let style = placeholderStyles.get(db);
+  const adapter = db.getExecutor().adapter;
+  let style = placeholderStyles.get(adapter);
   if (!style) {
     const probe = db.selectFrom('agencies').select('id').where('id', '=', '').compile().sql;
     style = probe.includes('$1') ? 'dollar' : 'question';
-    placeholderStyles.set(db, style);
+    placeholderStyles.set(adapter, style);
   }
   return style;
 }
@@ -37,21 +39,34 @@ function insertText(table: string, columns: string[], rowCount: number, style: P
 
 const dollarTexts = new Map<string, string>();
 
+/** The statement in the database's placeholder style: `?` for SQLite, `$1, $2, …` for PostgreSQL. */
+function inDialect(db: Executor, text: string): string {
+  if (placeholderStyle(db) === 'question') return text;
+  let sqlText = dollarTexts.get(text);
+  if (!sqlText) {
+    let n = 0;
+    sqlText = text.replace(/\?/g, () => `$${++n}`);
+    dollarTexts.set(text, sqlText);
+  }
+  return sqlText;
+}
+
 /**
  * Runs one statement written with `?` placeholders as a prepared statement, skipping Kysely's query
  * tree: for statements run once per changed row, building the tree costs more than running them.
  */
 export async function runStatement(db: Executor, text: string, parameters: readonly unknown[]): Promise<void> {
-  let sqlText = text;
-  if (placeholderStyle(db) === 'dollar') {
-    sqlText = dollarTexts.get(text) ?? '';
-    if (!sqlText) {
-      let n = 0;
-      sqlText = text.replace(/\?/g, () => `$${++n}`);
-      dollarTexts.set(text, sqlText);
-    }
-  }
-  await db.executeQuery(CompiledQuery.raw(sqlText, [...parameters]));
+  await db.executeQuery(CompiledQuery.raw(inDialect(db, text), [...parameters]));
+}
+
+/**
+ * The rows of one select written with `?` placeholders, run as a prepared statement: for reads
+ * on every request (a SCIM lookup), where building Kysely's query tree costs more than the read.
+ * Aliases that are not lower case must be quoted (`as "loginId"`) for PostgreSQL.
+ */
+export async function queryRows<Row>(db: Executor, text: string, parameters: readonly unknown[]): Promise<Row[]> {
+  const result = await db.executeQuery<Row>(CompiledQuery.raw(inDialect(db, text), [...parameters]));
+  return result.rows;
 }
 
 /**

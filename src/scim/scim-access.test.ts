@@ -112,7 +112,12 @@ describeEachDatabase('SCIM service provider: access, isolation and errors', (cur
       ['GET', '/Users?count=ten', 400, 'invalidValue'],
       ['GET', '/Widgets', 404, undefined],
       ['GET', '/Me', 501, undefined],
+      ['PATCH', '/Me', 501, undefined],
+      ['GET', '/Me/groups', 501, undefined],
       ['POST', '/.search', 501, undefined],
+      ['GET', '/.search', 405, undefined],
+      ['GET', filterQuery('userName eq "bjensen"'), 501, undefined],
+      ['GET', `/${filterQuery('userName eq "bjensen"')}`, 501, undefined],
       ['DELETE', '/Users', 405, undefined],
     ];
     for (const [method, path, status, scimType] of cases) {

@@ -90,6 +90,14 @@ describeEachDatabase('SCIM requests as real clients send them', (current) => {
       assert.deepEqual([found.body.totalResults, found.body.Resources[0]?.id], [1, id], filter);
     }
     assert.equal((await scim.call('GET', `/Users${filterQuery('externalId eq "aad-0001"')}`)).body.totalResults, 0);
+    const qualified = await scim.call('GET', `/Users${filterQuery(`${userSchema}:userName eq "bjensen"`)}`);
+    assert.equal(qualified.body.totalResults, 1);
+    const countOnly = await scim.call('GET', `/Users${filterQuery('userName eq "bjensen"', '&count=0')}`);
+    assert.deepEqual([countOnly.body.totalResults, countOnly.body.itemsPerPage, countOnly.body.Resources], [1, 0, []]);
+    const pastIt = await scim.call('GET', `/Users${filterQuery('userName eq "bjensen"', '&startIndex=2')}`);
+    assert.deepEqual([pastIt.body.totalResults, pastIt.body.itemsPerPage, pastIt.body.startIndex], [1, 0, 2]);
+    const onlyName = await scim.call('GET', `/Users${filterQuery('userName eq "bjensen"', '&attributes=userName')}`);
+    assert.deepEqual(Object.keys(onlyName.body.Resources[0]).sort(), ['id', 'schemas', 'userName']);
   });
 
   it('accepts application/json and a body without a content type, and refuses other media types', async () => {

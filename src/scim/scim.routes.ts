@@ -105,13 +105,23 @@ export function createScimRoutes(services: { scimTokens: ScimTokenService; scimU
   });
 
   scim.post('/Bulk', async (c) => send(c, 200, await runBulk(dispatch, callOf(c), await readBody(c), unexpected(c))));
-  scim.all('/Me', () => {
-    throw new ScimError(501, null, '/Me is not supported: a SCIM token stands for a client, not for a user.');
-  });
-  scim.all('/.search', () => {
-    throw new ScimError(501, null, 'Searching across resource types is not supported; POST to /Users/.search or /Groups/.search.');
+  // RFC 7644 §3.11: /Me stands for the authenticated user, and a SCIM token stands for a client.
+  const noMe = () => {
+    throw new ScimError(501, null, '/Me is not supported: a SCIM token stands for a client, not for a user. Use /Users/{id}.');
+  };
+  scim.all('/Me', noMe);
+  scim.all('/Me/*', noMe);
+  // RFC 7644 §3.4.2 and §3.4.3: a query at the server root would span every resource type.
+  const noRootQuery = () => {
+    throw new ScimError(501, null, 'Querying across resource types is not supported; query /Users or /Groups (GET with a filter, or POST to /Users/.search or /Groups/.search).');
+  };
+  scim.get('/', noRootQuery);
+  scim.post('/.search', noRootQuery);
+  scim.all('/.search', (c) => {
+    throw new ScimError(405, null, `${c.req.method} is not supported on /.search; searches are POSTed.`);
   });
   scim.all('*', (c) => {
+    if (c.req.method === 'GET' && c.req.path === `${prefix}/`) noRootQuery();
     throw new ScimError(404, null, `No SCIM endpoint ${c.req.method} ${c.req.path}; see ${prefix}/ResourceTypes.`);
   });
   return scim;

@@ -127,10 +127,33 @@ export async function runList<Row>(settings: ListSettings, request: ListRequest,
     total = matched.length;
     resources = matched.slice(request.startIndex - 1, request.startIndex - 1 + request.count);
   }
+  return listResponse(type, request, resources, total);
+}
+
+/** The ListResponse of one page of full resources, projected as the request asks. */
+function listResponse(type: ResourceTypeDef, request: ListRequest, resources: Json[], total: number): Json {
   return {
     schemas: [listResponseSchema], totalResults: total, itemsPerPage: resources.length, startIndex: request.startIndex,
     Resources: resources.map((resource) => project(type, resource, request.projection)),
   };
+}
+
+/**
+ * The attribute and value when the filter is just `attribute eq "text"` on one of `keys` (lower-cased
+ * canonical keys of unique attributes such as `username`): the lookup clients make most, which a
+ * unique index answers with one row or none. Null for any other filter.
+ */
+export function uniqueLookup<Key extends string>(type: ResourceTypeDef, filter: Filter | null, keys: readonly Key[]): { key: Key; value: string } | null {
+  if (filter?.kind !== 'compare' || filter.op !== 'eq' || typeof filter.value !== 'string') return null;
+  const key = resolvePath(type, filter.path)?.key.toLowerCase();
+  const found = keys.find((candidate) => candidate === key);
+  return found === undefined ? null : { key: found, value: filter.value };
+}
+
+/** Answers a list request whose filter matched at most one resource, exactly as runList would. */
+export async function listAtMostOne<Row>(type: ResourceTypeDef, request: ListRequest, row: Row | undefined, render: (rows: Row[]) => Promise<Json[]>): Promise<Json> {
+  const shown = row !== undefined && request.startIndex === 1 && request.count > 0 ? [row] : [];
+  return listResponse(type, request, await render(shown), row === undefined ? 0 : 1);
 }
 
 /** The value a resource sorts by: a multi-valued attribute's primary value, else its first. */

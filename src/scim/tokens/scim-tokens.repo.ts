@@ -1,4 +1,5 @@
 import type { Insertable } from 'kysely';
+import { queryRows } from '../../db/bulk-insert.ts';
 import type { Executor } from '../../db/database.ts';
 import type { ScimTokensTable } from '../../db/schema.ts';
 
@@ -15,15 +16,12 @@ export async function insertScimToken(db: Executor, row: Insertable<ScimTokensTa
   await db.insertInto('scim_tokens').values(row).execute();
 }
 
-/** The client behind a live token, with its agency's code, in one query. */
+const clientByHashText = `select t.id as "tokenId", t.name, t.agency_id as "agencyId", a.code as "agencyCode", t.source_id as "sourceId"
+  from scim_tokens t join agencies a on a.id = t.agency_id where t.token_hash = ? and t.revoked_at is null`;
+
+/** The client behind a live token, with its agency's code, in one prepared statement (every SCIM request asks). */
 export async function findScimClient(db: Executor, tokenHash: string): Promise<ScimClient | undefined> {
-  return db
-    .selectFrom('scim_tokens as t')
-    .innerJoin('agencies as a', 'a.id', 't.agency_id')
-    .select(['t.id as tokenId', 't.name', 't.agency_id as agencyId', 'a.code as agencyCode', 't.source_id as sourceId'])
-    .where('t.token_hash', '=', tokenHash)
-    .where('t.revoked_at', 'is', null)
-    .executeTakeFirst();
+  return (await queryRows<ScimClient>(db, clientByHashText, [tokenHash]))[0];
 }
 
 /** The agency's SCIM directory source: the oldest source of kind scim. */

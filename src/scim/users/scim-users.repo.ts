@@ -1,4 +1,5 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import { queryRows } from '../../db/bulk-insert.ts';
 import type { Executor } from '../../db/database.ts';
 import type { Flag, ScimUsersTable, WorkersTable } from '../../db/schema.ts';
 
@@ -41,18 +42,38 @@ function usersOf(db: Executor, agencyId: string) {
     .where('s.agency_id', '=', agencyId);
 }
 
+/** The columns of a UserRow, for Kysely and, with quoted aliases, for the prepared reads below. */
+const userSelection = [
+  'w.id', 'w.login_id as loginId', 'w.first_name as firstName', 'w.last_name as lastName', 'w.email', 'w.enabled', 'w.unit_id as unitId',
+  'u.code as unitCode', 'w.job_type as jobType', 'w.supervisor_id as supervisorId', 'w.leave_start as leaveStart', 'w.leave_return as leaveReturn',
+  'w.termination_date as terminationDate', 'w.version as workerVersion', 'w.updated_at as workerUpdatedAt', 'w.external_id as workerExternalId',
+  's.external_id as externalId',
+  's.resource', 's.version', 's.created_at as createdAt', 's.updated_at as updatedAt',
+] as const;
+
 function selectUser(db: Executor, agencyId: string) {
-  return usersOf(db, agencyId).select([
-    'w.id', 'w.login_id as loginId', 'w.first_name as firstName', 'w.last_name as lastName', 'w.email', 'w.enabled', 'w.unit_id as unitId',
-    'u.code as unitCode', 'w.job_type as jobType', 'w.supervisor_id as supervisorId', 'w.leave_start as leaveStart', 'w.leave_return as leaveReturn',
-    'w.termination_date as terminationDate', 'w.version as workerVersion', 'w.updated_at as workerUpdatedAt', 'w.external_id as workerExternalId',
-    's.external_id as externalId',
-    's.resource', 's.version', 's.created_at as createdAt', 's.updated_at as updatedAt',
-  ]);
+  return usersOf(db, agencyId).select(userSelection);
 }
 
+const selectUserText = `select ${userSelection.map((column) => column.replace(/ as (\w+)$/, ' as "$1"')).join(', ')}
+  from scim_users s join workers w on w.id = s.worker_id join units u on u.id = w.unit_id where s.agency_id = ?`;
+const userByIdText = `${selectUserText} and s.worker_id = ?`;
+const userByLoginText = `${selectUserText} and w.login_key = ?`;
+const userByExternalIdText = `${selectUserText} and s.external_id = ?`;
+
+// The reads every SCIM request makes run as prepared statements (see queryRows).
 export async function findUser(db: Executor, agencyId: string, id: string): Promise<UserRow | undefined> {
-  return selectUser(db, agencyId).where('s.worker_id', '=', id).executeTakeFirst();
+  return (await queryRows<UserRow>(db, userByIdText, [agencyId, id]))[0];
+}
+
+/** The agency's user with the login id whose lower-cased form is `loginKey` (unique state-wide). */
+export async function findUserByLoginKey(db: Executor, agencyId: string, loginKey: string): Promise<UserRow | undefined> {
+  return (await queryRows<UserRow>(db, userByLoginText, [agencyId, loginKey]))[0];
+}
+
+/** The agency's user with this SCIM externalId (unique in the agency, compared exactly). */
+export async function findUserByExternalId(db: Executor, agencyId: string, externalId: string): Promise<UserRow | undefined> {
+  return (await queryRows<UserRow>(db, userByExternalIdText, [agencyId, externalId]))[0];
 }
 
 /** One page of an agency's SCIM users; `where` and `order` come from the filter compiler. */
@@ -73,13 +94,9 @@ export async function countUsers(db: Executor, agencyId: string, where: RawBuild
 export async function groupsOfUsers(db: Executor, workerIds: string[]): Promise<Map<string, GroupRef[]>> {
   const result = new Map<string, GroupRef[]>();
   if (workerIds.length === 0) return result;
-  const rows = await db
-    .selectFrom('scim_group_members as m')
-    .innerJoin('scim_groups as g', 'g.id', 'm.group_id')
-    .select(['m.worker_id as workerId', 'g.id', 'g.display_name as displayName'])
-    .where('m.worker_id', 'in', workerIds)
-    .orderBy('g.display_key')
-    .execute();
+  const text = `select m.worker_id as "workerId", g.id, g.display_name as "displayName" from scim_group_members m join scim_groups g on g.id = m.group_id
+    where m.worker_id in (${workerIds.map(() => '?').join(', ')}) order by g.display_key`;
+  const rows = await queryRows<{ workerId: string; id: string; displayName: string }>(db, text, workerIds);
   for (const row of rows) result.set(row.workerId, [...(result.get(row.workerId) ?? []), { id: row.id, displayName: row.displayName }]);
   return result;
 }

@@ -5,7 +5,7 @@ import type { AuditLog } from '../../domain/audit/audit.service.ts';
 import type { LeaverHooks } from '../../domain/leavers/leaver-cases.service.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { isId, newId } from '../../shared/ids.ts';
-import { type ListRequest, runList } from '../query/list-query.ts';
+import { type ListRequest, listAtMostOne, runList, uniqueLookup } from '../query/list-query.ts';
 import { applyPatch, readPatchRequest } from '../resource/patch.ts';
 import { normalizeResource } from '../resource/normalize.ts';
 import { includesAttribute, project, type Projection } from '../resource/projection.ts';
@@ -74,7 +74,16 @@ export function createScimUserService(deps: {
 
   async function list(call: ScimCall, request: ListRequest): Promise<Json> {
     const agencyId = call.client.agencyId;
-    return runList({ type, columns: userColumns, dbKind: deps.dbKind, relationsShown: includesAttribute(type, request.projection, 'groups') }, request, {
+    const relations = includesAttribute(type, request.projection, 'groups');
+    // Lookups by userName or externalId, what clients send before each write, skip the general filter compiler.
+    const lookup = uniqueLookup(type, request.filter, ['username', 'externalid']);
+    if (lookup) {
+      const row = lookup.key === 'username'
+        ? await repo.findUserByLoginKey(deps.db, agencyId, lookup.value.toLowerCase())
+        : await repo.findUserByExternalId(deps.db, agencyId, lookup.value);
+      return listAtMostOne(type, request, row, (rows) => renderRows(deps.db, call, rows, relations));
+    }
+    return runList({ type, columns: userColumns, dbKind: deps.dbKind, relationsShown: relations }, request, {
       page: (where, order, offset, limit) => repo.pageUsers(deps.db, agencyId, where, order, offset, limit),
       count: (where) => repo.countUsers(deps.db, agencyId, where),
       render: (rows, relations) => renderRows(deps.db, call, rows, relations),

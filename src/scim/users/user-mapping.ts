@@ -4,7 +4,7 @@ import { dateOrderProblems } from '../../domain/workers/worker-dates.ts';
 import { unassignedJobType } from '../../sync/engine/plan.ts';
 import type { Column, ColumnMap } from '../query/filter-sql.ts';
 import { invalidValue } from '../scim-errors.ts';
-import { cloneJson, isObject, type Json } from '../scim-json.ts';
+import { isObject, type Json } from '../scim-json.ts';
 import { withSchemas } from '../resource/projection.ts';
 import { enterpriseSchemaId, gatehouseSchemaId, userResourceType } from '../schema/user-schemas.ts';
 import { type GroupRef, type UserRow, userRefs } from './scim-users.repo.ts';
@@ -111,8 +111,9 @@ export function userEtag(row: Pick<UserRow, 'version' | 'workerVersion'>): strin
  * the worker (it may have changed through Gatehouse since), its groups and its meta.
  */
 export function renderUser(row: UserRow, agencyCode: string, groups: GroupRef[] | null, baseUrl: string): Json {
+  // Freshly parsed, so the resource may share its members: nothing else holds them.
   const stored = JSON.parse(row.resource) as Json;
-  const resource: Json = { id: row.id, ...cloneJson(stored) };
+  const resource: Json = { id: row.id, ...stored };
   if (row.externalId) resource.externalId = row.externalId;
   else delete resource.externalId;
   resource.userName = row.loginId;
