@@ -134,7 +134,9 @@ export async function insertScimUser(db: Executor, row: ScimUsersTable): Promise
 }
 
 /** Writes the SCIM row unless its version moved on; false when it had. */
-export async function updateScimUser(db: Executor, row: Omit<ScimUsersTable, 'agency_id' | 'created_at'>, expectedVersion: number): Promise<boolean> {
+export async function updateScimUser(
+  db: Executor, row: Omit<ScimUsersTable, 'agency_id' | 'created_at' | 'external_id'> & Partial<Pick<ScimUsersTable, 'external_id'>>, expectedVersion: number,
+): Promise<boolean> {
   const { worker_id: id, ...values } = row;
   const result = await db.updateTable('scim_users').set(values).where('worker_id', '=', id).where('version', '=', expectedVersion).executeTakeFirst();
   return result.numUpdatedRows > 0n;

@@ -156,7 +156,13 @@ export async function changeUser(
   const agencyId = call.client.agencyId;
   const ctx = contextOf(call);
   if (changed.length > 0 || enabledChanged) {
-    const values = { ...after, version: current.workerVersion + 1, updated_at: now };
+    // Only the columns that change: SQLite rewrites the entries of every index on a column an update sets.
+    const values: Partial<WorkersTable> = {
+      ...Object.fromEntries(changed.map(([column]) => [column, after[column]])),
+      ...(before.login_id !== after.login_id ? { login_key: after.login_key } : {}),
+      ...(enabledChanged ? { enabled: after.enabled } : {}),
+      version: current.workerVersion + 1, updated_at: now,
+    };
     if (!(await refuseScimDuplicate(repo.updateWorkerColumns(trx, current.id, values, current.workerVersion), loginTaken(fields.loginId).message))) throw new ConcurrentChange();
     const audit: AuditEntry[] = [];
     const lifecycle: Insertable<LifecycleEventsTable>[] = [];
@@ -192,7 +198,9 @@ export async function changeUser(
   }
   const anyChange = changed.length > 0 || enabledChanged || change.resourceChanged;
   if (anyChange) {
-    const row = { worker_id: current.id, ...scimColumns(fields, change.resource), version: current.version + 1, updated_at: now };
+    const { external_id, ...columns } = scimColumns(fields, change.resource);
+    // An unchanged externalId is left out, so its unique index is not rewritten.
+    const row = { worker_id: current.id, ...columns, ...(external_id !== current.externalId ? { external_id } : {}), version: current.version + 1, updated_at: now };
     const written = await refuseScimDuplicate(repo.updateScimUser(trx, row, current.version), `externalId "${fields.externalId ?? ''}" is already used by another User of this agency.`);
     if (!written) throw new ConcurrentChange();
   }
