@@ -2,7 +2,8 @@
  * npm run bench:scim -- --users 1000000
  * Gatehouse's SCIM service provider over loopback HTTP on a SQLite database of `users` SCIM users:
  * `userName eq` lookups (random users, random case) from 16 keep-alive connections for `seconds`;
- * then PATCH active=false on `disables` users, sent at `disable-rate` per second, each timed from
+ * then PATCH active=false on `disables` users, sent at `disable-rate` per second (default 25, the
+ * pace Entra ID's provisioning expects a server to take), each timed from
  * sending the PATCH until the outbox deliverer has it confirmed by a downstream SCIM application
  * (the SCIMMY server of test/scim-server, in its own process): the change read back and the
  * delivery marked delivered. The requests come from a separate process. Prints one JSON line;
@@ -35,7 +36,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     connections: { type: 'string', default: '16' },
     disables: { type: 'string', default: '1000' },
-    'disable-rate': { type: 'string', default: '100' },
+    'disable-rate': { type: 'string', default: '25' },
     keep: { type: 'boolean', default: false },
   },
 });

@@ -44,6 +44,9 @@ function openSqlite(file: string): DatabaseHandle {
   // A large page cache keeps the indexes of a million-worker agency in memory during a sync.
   sqlite.pragma('cache_size = -262144');
   sqlite.pragma('temp_store = memory');
+  // Reads of pages outside the page cache come straight from the mapped file rather than one
+  // system call each: a lookup among a million SCIM users touches pages all over five indexes.
+  sqlite.pragma('mmap_size = 2147483648');
   // Checkpoint every ~64 MB of WAL rather than every 4 MB: index pages that a bulk sync rewrites
   // batch after batch are then copied back to the database file once, not once per batch.
   const pageSize = Number(sqlite.pragma('page_size', { simple: true }));
