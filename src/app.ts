@@ -20,6 +20,8 @@ import { createAssessmentService } from './domain/assessments/assessments.servic
 import { createAcknowledgmentService } from './domain/requests/acknowledgments.service.ts';
 import { createRequestWorkflow } from './domain/requests/request-workflow.service.ts';
 import { createRequestService } from './domain/requests/requests.service.ts';
+import { createNotifier } from './domain/notifications/notifier.ts';
+import { createReminderService } from './domain/notifications/reminders.service.ts';
 import type { AppEnv } from './http/env.ts';
 import { createErrorHandler, errorBody } from './http/error-handler.ts';
 import { authenticate } from './http/middleware/authenticate.ts';
@@ -62,6 +64,8 @@ export interface AppDeps {
   dataDir?: string;
   /** Reads a secret a connector config names by environment variable (`tokenEnv`); none when not given. */
   secret?: (name: string) => string | undefined;
+  /** The address links in notification emails point to (GATEHOUSE_PUBLIC_URL); http://localhost:8080 when not given. */
+  publicUrl?: string;
 }
 
 /** Every service, wired by hand: each factory gets exactly the dependencies it names. */
@@ -80,7 +84,9 @@ export function createServices(deps: AppDeps) {
   const workItems = createWorkItemService({ db, clock, audit });
   const access = createEffectiveAccessService({ db, clock });
   const approvals = createApprovalService({ db, clock, audit });
-  const requestWorkflow = createRequestWorkflow({ db, clock, audit, approvals, grants, accounts });
+  const notifier = createNotifier({ clock, publicUrl: deps.publicUrl ?? 'http://localhost:8080' });
+  const reminders = createReminderService({ db, clock, notifier });
+  const requestWorkflow = createRequestWorkflow({ db, clock, audit, approvals, grants, accounts, notifier });
   const requests = createRequestService({ db, clock, audit, workflow: requestWorkflow });
   const assessments = createAssessmentService({ db, clock, audit, requests });
   const acknowledgments = createAcknowledgmentService({ db, clock, audit });
@@ -93,7 +99,7 @@ export function createServices(deps: AppDeps) {
   const scimUsers = createScimUserService({ db, dbKind: deps.dbKind, clock, audit, accounts });
   const scimGroups = createScimGroupService({ db, dbKind: deps.dbKind, clock, audit });
   const reconcile = createReconcileService({ db, clock, audit, secret: deps.secret ?? (() => undefined) });
-  return { audit, tokens, agencies, units, workers, applications, functions, templates, accounts, grants, workItems, access, approvals, requests, assessments, acknowledgments, leases, sources, sync, deliveries, reconcile, scimTokens, scimUsers, scimGroups };
+  return { audit, tokens, agencies, units, workers, applications, functions, templates, accounts, grants, workItems, access, approvals, requests, assessments, acknowledgments, reminders, leases, sources, sync, deliveries, reconcile, scimTokens, scimUsers, scimGroups };
 }
 
 export type Services = ReturnType<typeof createServices>;

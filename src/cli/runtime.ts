@@ -25,6 +25,6 @@ export async function openRuntime(options: { logLevel?: string } = {}): Promise<
   const handle = openDatabase({ url: config.databaseUrl });
   await migrateToLatest(handle.db);
   const clock = systemClock;
-  const services = createServices({ db: handle.db, dbKind: handle.kind, clock, logger, dataDir: config.dataDir, secret: config.secret });
+  const services = createServices({ db: handle.db, dbKind: handle.kind, clock, logger, dataDir: config.dataDir, secret: config.secret, publicUrl: config.publicUrl });
   return { config, handle, clock, logger, services, cliContext: systemContext(`cli-${randomUUID()}`, 'gatehouse cli'), close: () => handle.destroy() };
 }

@@ -5,6 +5,7 @@ import { findDemoAgencies, loadDemo } from '../demo/demo-loader.ts';
 import { ensureBuiltinApplications } from '../domain/applications/applications.service.ts';
 import { systemContext } from '../domain/auth/actor.ts';
 import { createDeliverer } from '../outbox/deliverer.ts';
+import { createMailDeliverer } from '../outbox/mail-deliverer.ts';
 import { createTimers } from '../scheduler/timers.ts';
 import { createSyncScheduler } from '../scheduler/sync-scheduler.ts';
 import { formatDemoSummary } from './demo.command.ts';
@@ -73,17 +74,23 @@ export function registerServeCommand(program: Command): void {
       await scheduler.start();
       const timers = createTimers({
         leases: runtime.services.leases, clock: runtime.clock, logger,
-        jobs: [{ name: 'request-deadlines', intervalMs: 60_000, run: (now) => runtime.services.requests.processDeadlines(now) }],
+        jobs: [
+          { name: 'request-deadlines', intervalMs: 60_000, run: (now) => runtime.services.requests.processDeadlines(now) },
+          { name: 'reminders', intervalMs: 60_000, run: (now) => runtime.services.reminders.processReminders(now) },
+        ],
       });
       timers.start();
       // Delivers what the outbox holds for SCIM applications: at once on this node's changes, every second for other nodes'.
       const deliverer = createDeliverer({ db: runtime.handle.db, clock: runtime.clock, logger, secret: config.secret });
       deliverer.start();
+      const mailer = config.smtpUrl === null ? null : createMailDeliverer({ db: runtime.handle.db, clock: runtime.clock, logger, mail: { smtpUrl: config.smtpUrl, from: config.mailFrom } });
+      if (mailer) mailer.start();
+      else logger.warn('SMTP_URL is not set: notification emails are recorded in the mail outbox but not sent. Set SMTP_URL (e.g. smtp://mail.example.org:587) to send them.');
       const shutdown = () => {
         scheduler.stop();
         timers.stop();
         server.close(() => {
-          void deliverer.stop().then(() => runtime.close()).then(() => process.exit(0));
+          void Promise.all([deliverer.stop(), mailer?.stop()]).then(() => runtime.close()).then(() => process.exit(0));
         });
       };
       process.once('SIGINT', shutdown);

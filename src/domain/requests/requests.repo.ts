@@ -158,3 +158,22 @@ export async function countProvisionedRequests(db: Executor, workerId: string): 
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }
+
+/** Active stages whose next reminder is due, oldest first. */
+export async function listStagesDueReminder(db: Executor, at: string, limit: number): Promise<{ stageId: string; requestId: string; nextReminderAt: string }[]> {
+  const rows = await db
+    .selectFrom('request_stages')
+    .select(['id', 'request_id', 'next_reminder_at'])
+    .where('status', '=', 'active')
+    .where('next_reminder_at', '<=', at)
+    .orderBy('next_reminder_at')
+    .limit(limit)
+    .execute();
+  return rows.flatMap((r) => (r.next_reminder_at === null ? [] : [{ stageId: r.id, requestId: r.request_id, nextReminderAt: r.next_reminder_at }]));
+}
+
+/** Moves the stage's reminder from `expected` to `next`; false when another node already did. */
+export async function moveReminder(db: Executor, stageId: string, expected: string, next: string | null): Promise<boolean> {
+  const result = await db.updateTable('request_stages').set({ next_reminder_at: next }).where('id', '=', stageId).where('next_reminder_at', '=', expected).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
