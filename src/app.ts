@@ -20,6 +20,7 @@ import { createAssessmentService } from './domain/assessments/assessments.servic
 import { createAcknowledgmentService } from './domain/requests/acknowledgments.service.ts';
 import { createRequestWorkflow } from './domain/requests/request-workflow.service.ts';
 import { createRequestService } from './domain/requests/requests.service.ts';
+import { createInboxService } from './domain/requests/inbox.service.ts';
 import { createNotifier } from './domain/notifications/notifier.ts';
 import { createReminderService } from './domain/notifications/reminders.service.ts';
 import type { AppEnv } from './http/env.ts';
@@ -88,6 +89,7 @@ export function createServices(deps: AppDeps) {
   const reminders = createReminderService({ db, clock, notifier });
   const requestWorkflow = createRequestWorkflow({ db, clock, audit, approvals, grants, accounts, notifier });
   const requests = createRequestService({ db, clock, audit, workflow: requestWorkflow });
+  const inbox = createInboxService({ db, clock, workflow: requestWorkflow });
   const assessments = createAssessmentService({ db, clock, audit, requests });
   const acknowledgments = createAcknowledgmentService({ db, clock, audit });
   const leases = createLeases({ db, clock });
@@ -99,7 +101,7 @@ export function createServices(deps: AppDeps) {
   const scimUsers = createScimUserService({ db, dbKind: deps.dbKind, clock, audit, accounts });
   const scimGroups = createScimGroupService({ db, dbKind: deps.dbKind, clock, audit });
   const reconcile = createReconcileService({ db, clock, audit, secret: deps.secret ?? (() => undefined) });
-  return { audit, tokens, agencies, units, workers, applications, functions, templates, accounts, grants, workItems, access, approvals, requests, assessments, acknowledgments, reminders, leases, sources, sync, deliveries, reconcile, scimTokens, scimUsers, scimGroups };
+  return { audit, tokens, agencies, units, workers, applications, functions, templates, accounts, grants, workItems, access, approvals, requests, inbox, assessments, acknowledgments, reminders, leases, sources, sync, deliveries, reconcile, scimTokens, scimUsers, scimGroups };
 }
 
 export type Services = ReturnType<typeof createServices>;
