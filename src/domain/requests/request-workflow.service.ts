@@ -146,10 +146,10 @@ export function createRequestWorkflow(deps: { db: Database; clock: Clock; audit:
 
   async function decideInTransaction(trx: Executor, ctx: RequestContext, id: string, input: DecideInput, failure: string | null): Promise<void> {
     const header = await requireRequest(trx, ctx, id, 'requests.decide');
-    assertThat(header.status === 'pending', 'request.not_pending', `This request is ${header.status}; only a pending request can be decided.`);
     if (input.version !== undefined) {
       assertThat(input.version === header.version, 'conflict.version', `The request is at version ${header.version}, not ${input.version}: someone decided or changed it. Reload it and decide again.`);
     }
+    assertThat(header.status === 'pending', 'request.not_pending', `This request is ${header.status}; only a pending request can be decided. Reload it to see how it was decided.`);
     const actor = ctx.actor.workerId;
     assertThat(actor, 'approval.not_approver', 'Your sign-in is not linked to a worker, so it cannot approve; approvers decide as themselves.');
     assertThat(actor !== header.requesterWorkerId, 'approval.self_decision', 'You made this request; nobody decides on their own request. It waits for its other approvers.');
