@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 /**
  * Notification emails and agency surveys: the mail outbox (one row per email, written with the
  * change that caused it and sent after commit), when each active stage is next due a reminder,
- * and the versioned assessment surveys agencies define for themselves.
+ * the versioned assessment surveys agencies define for themselves, and decisions by request.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -29,6 +29,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('mail_outbox_recipient_idx').on('mail_outbox').columns(['recipient_worker_id', 'kind', 'created_at']).execute();
 
   await db.schema.alterTable('request_stages').addColumn('next_reminder_at', 'text').execute();
+  // Every read of a request reads its decisions; without this they are a scan of every decision ever made.
+  await db.schema.createIndex('request_decisions_request_idx').on('request_decisions').columns(['request_id', 'decided_at']).execute();
   await db.schema.createIndex('request_stages_reminder_idx').on('request_stages').columns(['status', 'next_reminder_at']).execute();
 
   await db.schema

@@ -1,4 +1,5 @@
 import type { ExpressionBuilder } from 'kysely';
+import { bulkInsert } from '../../db/bulk-insert.ts';
 import type { Executor } from '../../db/database.ts';
 import type { DB, MailKind, MailOutboxTable } from '../../db/schema.ts';
 
@@ -17,7 +18,7 @@ export async function findRecipients(db: Executor, workerIds: readonly string[])
 }
 
 export async function insertMails(db: Executor, rows: MailOutboxTable[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('mail_outbox').values(rows).execute();
+  await bulkInsert(db, 'mail_outbox', rows);
 }
 
 export interface OutgoingMail {
