@@ -1,5 +1,5 @@
 /**
- * npm run bench:approvals -- --workers 100000 --requests 1000 --clients 8
+ * npm run bench:approvals -- --workers 100000 --requests 1000 --clients 8 [--dir /dev/shm]
  * Access requests routed and decided over real loopback HTTP against an SQLite database holding
  * `workers` workers (and again with 10,000, for route_p99_ms_10k). Each request is created by a
  * security coordinator (the create call routes it: stages and approvers are resolved), then
@@ -22,16 +22,18 @@ import { newId } from '../src/shared/ids.ts';
 import { createLogger } from '../src/shared/logger.ts';
 
 const { values } = parseArgs({
-  options: { workers: { type: 'string', default: '100000' }, requests: { type: 'string', default: '1000' }, clients: { type: 'string', default: '8' }, small: { type: 'string', default: '10000' } },
+  options: {
+    workers: { type: 'string', default: '100000' },
+    dir: { type: 'string', default: tmpdir() }, requests: { type: 'string', default: '1000' }, clients: { type: 'string', default: '8' }, small: { type: 'string', default: '10000' } },
 });
 const [workers, requests, clients, small] = [values.workers, values.requests, values.clients, values.small].map(Number) as [number, number, number, number];
-if (![workers, requests, clients, small].every((n) => Number.isInteger(n) && n > 0) || workers < requests * 2 || small < requests * 2) {
-  console.error('--workers, --requests, --clients and --small must be whole numbers, with at least twice as many workers as requests');
-  process.exit(2);
-}
-
 const unitCount = 100;
 const supervisorsPerUnit = 10;
+const leastWorkers = unitCount * supervisorsPerUnit + requests;
+if (![workers, requests, clients, small].every((n) => Number.isInteger(n) && n > 0) || Math.min(workers, small) < leastWorkers) {
+  console.error(`--workers, --requests, --clients and --small must be whole numbers, with at least ${leastWorkers} workers (1,000 supervisors and one per request)`);
+  process.exit(2);
+}
 
 interface Plan {
   base: string;
@@ -57,7 +59,7 @@ function mainThreadCpuMs(): number {
 
 /** Seeds an agency of `workerCount` workers (bulk inserts), serves the app on a loopback port and runs the requests. */
 async function runScenario(workerCount: number): Promise<Scenario> {
-  const dir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'gatehouse-bench-approvals-'));
+  const dir = mkdtempSync(join(values.dir, 'gatehouse-bench-approvals-'));
   const handle = openDatabase({ url: join(dir, 'bench.sqlite') });
   await migrateToLatest(handle.db);
   const { app, services } = createApp({ db: handle.db, dbKind: handle.kind, clock: systemClock, logger: createLogger('silent') });
