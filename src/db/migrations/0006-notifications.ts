@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 /**
  * Notification emails and agency surveys: the mail outbox (one row per email, written with the
  * change that caused it and sent after commit), when each active stage is next due a reminder,
- * the versioned assessment surveys agencies define for themselves, and decisions by request.
+ * the versioned assessment surveys agencies define for themselves, and indexes to find a
+ * request's decisions and an approver's deputies.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -30,6 +31,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema.alterTable('request_stages').addColumn('next_reminder_at', 'text').execute();
   // Every read of a request reads its decisions; without this they are a scan of every decision ever made.
+  await db.schema.createIndex('delegations_worker_idx').on('delegations').columns(['worker_id', 'starts_on']).execute();
   await db.schema.createIndex('request_decisions_request_idx').on('request_decisions').columns(['request_id', 'decided_at']).execute();
   await db.schema.createIndex('request_stages_reminder_idx').on('request_stages').columns(['status', 'next_reminder_at']).execute();
 

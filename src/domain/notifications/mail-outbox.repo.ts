@@ -17,6 +17,22 @@ export async function findRecipients(db: Executor, workerIds: readonly string[])
   return rows.map((r) => ({ id: r.id, agencyId: r.agency_id, email: r.email, name: `${r.first_name} ${r.last_name}` }));
 }
 
+/** Deputies whose delegation covers `date`, with the workers they stand in for. */
+export async function findDeputiesOn(db: Executor, workerIds: readonly string[], date: string): Promise<{ deputyId: string; forWorkerId: string }[]> {
+  if (workerIds.length === 0) return [];
+  return db
+    .selectFrom('delegations')
+    .select(['deputy_worker_id as deputyId', 'worker_id as forWorkerId'])
+    .where('worker_id', 'in', [...new Set(workerIds)])
+    .where('starts_on', '<=', date)
+    .where('ends_on', '>=', date)
+    .execute();
+}
+
+export async function findAgencyTimeZone(db: Executor, agencyId: string): Promise<string> {
+  return (await db.selectFrom('agencies').select('time_zone').where('id', '=', agencyId).executeTakeFirst())?.time_zone ?? 'UTC';
+}
+
 export async function insertMails(db: Executor, rows: MailOutboxTable[]): Promise<void> {
   await bulkInsert(db, 'mail_outbox', rows);
 }

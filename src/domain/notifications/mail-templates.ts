@@ -41,8 +41,8 @@ const outcomeWords: Record<string, string> = {
 };
 
 /** The text of each notification email, for one recipient. */
-export function composeRequestMail(kind: Exclude<MailKind, 'acknowledgment_needed' | 'acknowledgment_reminder'>, publicUrl: string, recipientName: string, f: RequestFacts): MailContent {
-  const greeting = `Hello ${recipientName},`;
+export function composeRequestMail(kind: Exclude<MailKind, 'acknowledgment_needed' | 'acknowledgment_reminder'>, publicUrl: string, recipientName: string, f: RequestFacts, deputyFor?: string): MailContent {
+  const greeting = deputyFor ? `Hello ${recipientName},\n\nYou are the deputy of ${deputyFor} today and may decide in their place.` : `Hello ${recipientName},`;
   switch (kind) {
     case 'approval_needed':
       return {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, it } from 'node:test';
 import { type Joiner, decide, requestAccess, setUpJoiner } from '../../../test/helpers/access-requests.ts';
 import { describeEachDatabase } from '../../../test/helpers/databases.ts';
+import { addWorker } from '../../../test/helpers/fixtures.ts';
 import { createTestKit, type TestKit } from '../../../test/helpers/kit.ts';
 import { startSmtpServer } from '../../../test/helpers/smtp.ts';
 import { createMailDeliverer, type MailDeliverer } from '../../outbox/mail-deliverer.ts';
@@ -108,6 +109,29 @@ describeEachDatabase('notification emails', (current) => {
     mails = await smtp.waitForMails(5);
     assert.deepEqual(mails.slice(3).map((m) => m.to[0]).sort(), ['coordinatora@monroe.example.org', 'joiner@monroe.example.org']);
     assert.ok(mails.slice(3).every((m) => m.subject.endsWith(': expired') && /denied automatically/.test(m.text)));
+  });
+
+  it("also asks the approver's deputy for today, saying whose place they take, but not the worker the request is about", async () => {
+    const kit = createTestKit(current());
+    const s = await setUpJoiner(kit);
+    await giveEmails(kit, s);
+    const deputy = await addWorker(kit, s.agency.id, s.cpsUnit);
+    await kit.db.updateTable('workers').set({ email: 'deputy@monroe.example.org' }).where('id', '=', deputy).execute();
+    for (const deputyWorkerId of [deputy, s.joiner]) {
+      await kit.call('POST', `/api/v1/workers/${s.supervisor}/delegations`, { token: s.tokens.supervisor, body: { deputyWorkerId, startsOn: '2026-03-02', endsOn: '2026-03-03', reason: 'Training' } });
+    }
+    startMailer(kit);
+    await requestAccess(kit, s, [{ kind: 'unit_hierarchy', unitId: s.otherUnit }]);
+    const mails = await smtp.waitForMails(2);
+    assert.deepEqual(mails.map((m) => m.to[0]).sort(), ['deputy@monroe.example.org', 'supervisor@monroe.example.org']);
+    const supervisorName = (await kit.db.selectFrom('workers').select(['first_name', 'last_name']).where('id', '=', s.supervisor).executeTakeFirstOrThrow());
+    assert.match(mails.find((m) => m.to[0] === 'deputy@monroe.example.org')?.text ?? '', new RegExp(`You are the deputy of ${supervisorName.first_name} ${supervisorName.last_name} today`));
+    kit.clock.set('2026-03-04T02:00:00.000Z'); // 21:00 on 3 March in New York: the delegation's last day
+    await kit.services.reminders.processReminders();
+    assert.deepEqual((await smtp.waitForMails(4)).slice(2).map((m) => m.to[0]).sort(), ['deputy@monroe.example.org', 'supervisor@monroe.example.org']);
+    kit.clock.set('2026-03-04T14:00:00.000Z'); // 4 March: the delegation is over
+    await kit.services.reminders.processReminders();
+    assert.deepEqual((await smtp.waitForMails(5)).slice(4).map((m) => m.to[0]), ['supervisor@monroe.example.org']);
   });
 
   it('records mails while no mailer runs and sends them when one starts, retrying a server that refuses for a while', async () => {

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Executor } from '../../db/database.ts';
 import type { MailKind, MailOutboxTable } from '../../db/schema.ts';
 import type { Clock } from '../../shared/clock.ts';
+import { calendarDateAt } from '../../shared/dates.ts';
 import { newId } from '../../shared/ids.ts';
 import { type MailContent, type RequestFacts, composeAcknowledgmentMail, composeRequestMail } from './mail-templates.ts';
 import * as repo from './mail-outbox.repo.ts';
@@ -17,6 +18,7 @@ export interface NotifiedRequest {
   id: string;
   agencyId: string;
   subjectWorkerId: string;
+  requesterWorkerId: string | null;
   justification: string;
   riskLevel: string;
 }
@@ -49,10 +51,23 @@ export function createNotifier(deps: { clock: Clock; publicUrl: string }) {
   async function notifyAboutRequest(trx: Executor, kind: RequestMailKind, request: NotifiedRequest, workerIds: readonly (string | null)[], extra: Pick<RequestFacts, 'stageName' | 'dueAt' | 'outcome'> = {}): Promise<void> {
     const ids = [...new Set(workerIds.filter((id): id is string => id !== null))];
     if (ids.length === 0) return;
-    const people = await repo.findRecipients(trx, [...ids, request.subjectWorkerId]);
-    const subjectName = people.find((p) => p.id === request.subjectWorkerId)?.name ?? request.subjectWorkerId;
+    // An approver's deputy for today hears of what waits for the approver too (never about their own request or themselves).
+    const barred = new Set([request.subjectWorkerId, ...(kind === 'decision' ? [] : [request.requesterWorkerId])]);
+    const deputies = kind === 'decision' ? [] : (await repo.findDeputiesOn(trx, ids, calendarDateAt(deps.clock.now(), await repo.findAgencyTimeZone(trx, request.agencyId)))).filter((d) => !barred.has(d.deputyId) && !ids.includes(d.deputyId));
+    const people = new Map((await repo.findRecipients(trx, [...ids, ...deputies.map((d) => d.deputyId), request.subjectWorkerId])).map((p) => [p.id, p]));
+    const subjectName = people.get(request.subjectWorkerId)?.name ?? request.subjectWorkerId;
     const facts: RequestFacts = { requestId: request.id, subjectName, justification: request.justification, riskLevel: request.riskLevel, ...extra };
-    const rows = people.filter((p) => ids.includes(p.id)).map((p) => rowFor(kind, p, composeRequestMail(kind, deps.publicUrl, p.name, facts), request.id, request.agencyId));
+    const rows = ids.flatMap((id) => {
+      const p = people.get(id);
+      return p ? [rowFor(kind, p, composeRequestMail(kind, deps.publicUrl, p.name, facts), request.id, request.agencyId)] : [];
+    });
+    const deputyMailed = new Set<string>();
+    for (const { deputyId, forWorkerId } of deputies) {
+      const p = people.get(deputyId);
+      if (!p || deputyMailed.has(deputyId)) continue;
+      deputyMailed.add(deputyId);
+      rows.push(rowFor(kind, p, composeRequestMail(kind, deps.publicUrl, p.name, facts, people.get(forWorkerId)?.name ?? forWorkerId), request.id, request.agencyId));
+    }
     await write(trx, rows);
   }
 
