@@ -5,6 +5,7 @@ import { findDemoAgencies, loadDemo } from '../demo/demo-loader.ts';
 import { ensureBuiltinApplications } from '../domain/applications/applications.service.ts';
 import { systemContext } from '../domain/auth/actor.ts';
 import { createDeliverer } from '../outbox/deliverer.ts';
+import { lifecycleTimerJobs } from '../scheduler/lifecycle-jobs.ts';
 import { createMailDeliverer } from '../outbox/mail-deliverer.ts';
 import { createTimers } from '../scheduler/timers.ts';
 import { createSyncScheduler } from '../scheduler/sync-scheduler.ts';
@@ -76,10 +77,14 @@ export function registerServeCommand(program: Command): void {
         leases: runtime.services.leases, clock: runtime.clock, logger,
         jobs: [
           { name: 'request-deadlines', intervalMs: 60_000, run: (now) => runtime.services.requests.processDeadlines(now) },
+          { name: 'leaver-deadlines', intervalMs: 60_000, run: (now) => runtime.services.leavers.processDeadlines(now) },
+          { name: 'terminations', intervalMs: 60_000, run: (now) => runtime.services.workers.disableDueTerminations(now) },
+          ...lifecycleTimerJobs(runtime.services),
           { name: 'reminders', intervalMs: 60_000, run: (now) => runtime.services.reminders.processReminders(now) },
         ],
       });
-      timers.start();
+      // The first ticks catch up on whatever fell due while no server ran.
+      await timers.start();
       // Delivers what the outbox holds for SCIM applications: at once on this node's changes, every second for other nodes'.
       const deliverer = createDeliverer({ db: runtime.handle.db, clock: runtime.clock, logger, secret: config.secret });
       deliverer.start();

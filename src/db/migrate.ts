@@ -6,6 +6,8 @@ import * as scim from './migrations/0003-scim.ts';
 import * as outbox from './migrations/0004-outbox.ts';
 import * as requests from './migrations/0005-requests.ts';
 import * as notifications from './migrations/0006-notifications.ts';
+import * as lifecycle from './migrations/0007-lifecycle.ts';
+import * as leavers from './migrations/0008-leavers.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-core': core,
@@ -14,6 +16,8 @@ const migrations: Record<string, Migration> = {
   '0004-outbox': outbox,
   '0005-requests': requests,
   '0006-notifications': notifications,
+  '0007-lifecycle': lifecycle,
+  '0008-leavers': leavers,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
