@@ -60,7 +60,7 @@ function mainThreadCpuMs(): number {
 /** Seeds an agency of `workerCount` workers (bulk inserts), serves the app on a loopback port and runs the requests. */
 async function runScenario(workerCount: number): Promise<Scenario> {
   const dir = mkdtempSync(join(values.dir, 'gatehouse-bench-approvals-'));
-  const handle = openDatabase({ url: join(dir, 'bench.sqlite') });
+  const handle = openDatabase({ url: join(dir, 'bench.sqlite'), backgroundCheckpoint: true });
   await migrateToLatest(handle.db);
   const { app, services } = createApp({ db: handle.db, dbKind: handle.kind, clock: systemClock, logger: createLogger('silent') });
   const ctx = systemContext('bench-approvals');

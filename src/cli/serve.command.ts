@@ -58,7 +58,8 @@ export function registerServeCommand(program: Command): void {
     .description('Run the Gatehouse server (API, SCIM, console) on PORT, default 8080')
     .option('--no-demo', 'do not load the demo agencies into an empty database')
     .action(async (options: { demo: boolean }) => {
-      const runtime = await openRuntime();
+      // A server checkpoints SQLite's log beside its requests rather than inside one of them.
+      const runtime = await openRuntime({ backgroundCheckpoint: true });
       const { config, logger } = runtime;
       await ensureBuiltinApplications(runtime.handle.db, runtime.clock.now().toISOString());
       const demo = config.loadDemo && options.demo ? await prepareDemo(runtime) : null;
