@@ -29,7 +29,8 @@ const { values } = parseArgs({
 const [workers, requests, clients, small] = [values.workers, values.requests, values.clients, values.small].map(Number) as [number, number, number, number];
 const unitCount = 100;
 const supervisorsPerUnit = 10;
-const leastWorkers = unitCount * supervisorsPerUnit + requests;
+const warmup = 100;
+const leastWorkers = unitCount * supervisorsPerUnit + warmup + requests;
 if (![workers, requests, clients, small].every((n) => Number.isInteger(n) && n > 0) || Math.min(workers, small) < leastWorkers) {
   console.error(`--workers, --requests, --clients and --small must be whole numbers, with at least ${leastWorkers} workers (1,000 supervisors and one per request)`);
   process.exit(2);
@@ -37,6 +38,8 @@ if (![workers, requests, clients, small].every((n) => Number.isInteger(n) && n >
 
 interface Plan {
   base: string;
+  /** The first requests warm the server up (JIT, caches) and are not counted. */
+  warmup: number;
   clients: number;
   requester: string;
   tokens: Record<string, string>;
@@ -47,6 +50,8 @@ interface Scenario {
   route: number[];
   decide: number[];
   outcomes: Record<string, number>;
+  /** Every HTTP call made, warm-up included. */
+  calls: number;
   /** CPU time of the server's thread per HTTP call: the server's cost, whatever else the machine runs. */
   serverCpuMsPerCall?: number;
 }
@@ -109,8 +114,8 @@ async function runScenario(workerCount: number): Promise<Scenario> {
 
   // Subjects: caseworkers spread over every unit and supervisor, each asked for once.
   const firstCaseworker = unitCount * supervisorsPerUnit;
-  const stride = Math.floor((workerCount - firstCaseworker) / requests);
-  const subjects = Array.from({ length: requests }, (_, r) => firstCaseworker + r * stride);
+  const stride = Math.floor((workerCount - firstCaseworker) / (warmup + requests));
+  const subjects = Array.from({ length: warmup + requests }, (_, r) => firstCaseworker + r * stride);
   const approverWorkers = new Set<string>([coordinators[1] as string]);
   for (const i of subjects) {
     approverWorkers.add(supervisorOf(i) as string);
@@ -128,7 +133,7 @@ async function runScenario(workerCount: number): Promise<Scenario> {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
 
   const plan: Plan = {
-    base, clients, requester, tokens: Object.fromEntries(tokens),
+    base, warmup, clients, requester, tokens: Object.fromEntries(tokens),
     requests: subjects.map((i, r) => ({
       path: `/agencies/${agency.id}/access-requests`,
       body: {
@@ -149,7 +154,7 @@ async function runScenario(workerCount: number): Promise<Scenario> {
     worker.once('message', (message: Scenario) => resolve(message));
     worker.once('error', reject);
   });
-  result.serverCpuMsPerCall = Number(((mainThreadCpuMs() - cpuBefore) / (result.route.length + result.decide.length)).toFixed(2));
+  result.serverCpuMsPerCall = Number(((mainThreadCpuMs() - cpuBefore) / result.calls).toFixed(2));
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await handle.destroy();
   rmSync(dir, { recursive: true, force: true });
@@ -168,25 +173,27 @@ async function runClients(plan: Plan): Promise<Scenario> {
     const start = process.hrtime.bigint();
     const response = await fetch(`${plan.base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const json = (await response.json()) as RequestView;
+    result.calls += 1;
     return { ms: Number(process.hrtime.bigint() - start) / 1e6, status: response.status, json };
   }
-  const result: Scenario = { route: [], decide: [], outcomes: {} };
+  const result: Scenario = { route: [], decide: [], outcomes: {}, calls: 0 };
   let next = 0;
   async function client(): Promise<void> {
     for (let r = next++; r < plan.requests.length; r = next++) {
       const { path, body } = plan.requests[r] as Plan['requests'][number];
       const created = await call(path, plan.requester, body);
       if (created.status !== 201) throw new Error(`create answered ${created.status}: ${JSON.stringify(created.json)}`);
-      result.route.push(created.ms);
+      const counted = r >= plan.warmup;
+      if (counted) result.route.push(created.ms);
       let request = created.json;
       while (request.status === 'pending') {
         const approver = request.stages.find((s) => s.status === 'active')?.approverIds[0] ?? '';
         const decided = await call(`/access-requests/${request.id}/decisions`, plan.tokens[approver] ?? '', { decision: 'approve' });
         if (decided.status !== 200) throw new Error(`decide answered ${decided.status}: ${JSON.stringify(decided.json)}`);
-        result.decide.push(decided.ms);
+        if (counted) result.decide.push(decided.ms);
         request = decided.json;
       }
-      result.outcomes[request.status] = (result.outcomes[request.status] ?? 0) + 1;
+      if (counted) result.outcomes[request.status] = (result.outcomes[request.status] ?? 0) + 1;
     }
   }
   await Promise.all(Array.from({ length: plan.clients }, client));
