@@ -29,6 +29,9 @@ import { createExceptionActivation } from './domain/lifecycle/exception-activati
 import { createExceptionService } from './domain/lifecycle/exceptions.service.ts';
 import { createLeaveService } from './domain/lifecycle/leave.service.ts';
 import { createMoverService } from './domain/lifecycle/mover.service.ts';
+import { createInboxService } from './domain/requests/inbox.service.ts';
+import { createNotifier } from './domain/notifications/notifier.ts';
+import { createReminderService } from './domain/notifications/reminders.service.ts';
 import type { AppEnv } from './http/env.ts';
 import { createErrorHandler, errorBody } from './http/error-handler.ts';
 import { authenticate } from './http/middleware/authenticate.ts';
@@ -74,6 +77,8 @@ export interface AppDeps {
   dataDir?: string;
   /** Reads a secret a connector config names by environment variable (`tokenEnv`); none when not given. */
   secret?: (name: string) => string | undefined;
+  /** The address links in notification emails point to (GATEHOUSE_PUBLIC_URL); http://localhost:8080 when not given. */
+  publicUrl?: string;
 }
 
 /** Every service, wired by hand: each factory gets exactly the dependencies it names. */
@@ -97,8 +102,11 @@ export function createServices(deps: AppDeps) {
   const access = createEffectiveAccessService({ db, clock });
   const approvals = createApprovalService({ db, clock, audit });
   const exceptionActivation = createExceptionActivation({ clock, audit, grants });
-  const requestWorkflow = createRequestWorkflow({ db, clock, audit, approvals, grants, accounts, onProvisioned: [exceptionActivation.onRequestProvisioned] });
+  const notifier = createNotifier({ clock, publicUrl: deps.publicUrl ?? 'http://localhost:8080' });
+  const reminders = createReminderService({ db, clock, notifier });
+  const requestWorkflow = createRequestWorkflow({ db, clock, audit, approvals, grants, accounts, notifier, onProvisioned: [exceptionActivation.onRequestProvisioned] });
   const requests = createRequestService({ db, clock, audit, workflow: requestWorkflow });
+  const inbox = createInboxService({ db, clock, workflow: requestWorkflow });
   const assessments = createAssessmentService({ db, clock, audit, requests });
   const acknowledgments = createAcknowledgmentService({ db, clock, audit });
   const movers = createMoverService({ db, clock, audit, grants, requests });
@@ -114,7 +122,7 @@ export function createServices(deps: AppDeps) {
   const scimUsers = createScimUserService({ db, dbKind: deps.dbKind, clock, audit, accounts, leavers });
   const scimGroups = createScimGroupService({ db, dbKind: deps.dbKind, clock, audit });
   const reconcile = createReconcileService({ db, clock, audit, secret: deps.secret ?? (() => undefined) });
-  return { audit, tokens, agencies, units, workers, directoryImport, applications, functions, templates, accounts, grants, workItems, leavers, reassignments, reports, access, approvals, requests, assessments, acknowledgments, movers, exceptions, coverage, leaves, leases, sources, sync, deliveries, reconcile, scimTokens, scimUsers, scimGroups };
+  return { audit, tokens, agencies, units, workers, directoryImport, applications, functions, templates, accounts, grants, workItems, leavers, reassignments, reports, access, approvals, requests, inbox, assessments, acknowledgments, reminders, movers, exceptions, coverage, leaves, leases, sources, sync, deliveries, reconcile, scimTokens, scimUsers, scimGroups };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -10,6 +10,13 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GATEHOUSE_PUBLIC_URL: z.string().trim().url().max(2000).optional(),
   GATEHOUSE_LDAP_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  SMTP_URL: z
+    .string()
+    .trim()
+    .max(2000)
+    .regex(/^smtps?:\/\/[^/\s]+(:\d+)?\/?(\?.*)?$/, 'Must be smtp://host:port or smtps://host:port (user:password@ before the host when the server needs them).')
+    .optional(),
+  GATEHOUSE_MAIL_FROM: z.string().trim().min(3).max(320).default('Gatehouse <gatehouse@localhost>'),
 });
 
 export interface Config {
@@ -25,6 +32,10 @@ export interface Config {
   publicUrl: string;
   /** How often `serve` polls LDAP sources for changes (the immediate path for an LDAP disable). */
   ldapPollSeconds: number;
+  /** Where notification emails are sent; null: they are recorded in the mail outbox but not sent. */
+  smtpUrl: string | null;
+  /** The From address of notification emails. */
+  mailFrom: string;
   /** Reads the environment variable a connector config names for its secret (`tokenEnv`). */
   secret: (name: string) => string | undefined;
 }
@@ -47,6 +58,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     publicUrl: e.GATEHOUSE_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     ldapPollSeconds: e.GATEHOUSE_LDAP_POLL_SECONDS,
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.GATEHOUSE_MAIL_FROM,
     secret: (name) => env[name],
   };
 }

@@ -19,12 +19,12 @@ export interface Runtime {
 }
 
 /** Opens and migrates the configured database and wires the services, for one CLI command. */
-export async function openRuntime(options: { logLevel?: string } = {}): Promise<Runtime> {
+export async function openRuntime(options: { logLevel?: string; backgroundCheckpoint?: boolean } = {}): Promise<Runtime> {
   const config = loadConfig();
   const logger = createLogger(options.logLevel ?? config.logLevel);
-  const handle = openDatabase({ url: config.databaseUrl });
+  const handle = openDatabase({ url: config.databaseUrl, backgroundCheckpoint: options.backgroundCheckpoint });
   await migrateToLatest(handle.db);
   const clock = systemClock;
-  const services = createServices({ db: handle.db, dbKind: handle.kind, clock, logger, dataDir: config.dataDir, secret: config.secret });
+  const services = createServices({ db: handle.db, dbKind: handle.kind, clock, logger, dataDir: config.dataDir, secret: config.secret, publicUrl: config.publicUrl });
   return { config, handle, clock, logger, services, cliContext: systemContext(`cli-${randomUUID()}`, 'gatehouse cli'), close: () => handle.destroy() };
 }

@@ -6,6 +6,7 @@ import { ensureBuiltinApplications } from '../domain/applications/applications.s
 import { systemContext } from '../domain/auth/actor.ts';
 import { createDeliverer } from '../outbox/deliverer.ts';
 import { lifecycleTimerJobs } from '../scheduler/lifecycle-jobs.ts';
+import { createMailDeliverer } from '../outbox/mail-deliverer.ts';
 import { createTimers } from '../scheduler/timers.ts';
 import { createSyncScheduler } from '../scheduler/sync-scheduler.ts';
 import { formatDemoSummary } from './demo.command.ts';
@@ -57,7 +58,8 @@ export function registerServeCommand(program: Command): void {
     .description('Run the Gatehouse server (API, SCIM, console) on PORT, default 8080')
     .option('--no-demo', 'do not load the demo agencies into an empty database')
     .action(async (options: { demo: boolean }) => {
-      const runtime = await openRuntime();
+      // A server checkpoints SQLite's log beside its requests rather than inside one of them.
+      const runtime = await openRuntime({ backgroundCheckpoint: true });
       const { config, logger } = runtime;
       await ensureBuiltinApplications(runtime.handle.db, runtime.clock.now().toISOString());
       const demo = config.loadDemo && options.demo ? await prepareDemo(runtime) : null;
@@ -79,6 +81,7 @@ export function registerServeCommand(program: Command): void {
           { name: 'leaver-deadlines', intervalMs: 60_000, run: (now) => runtime.services.leavers.processDeadlines(now) },
           { name: 'terminations', intervalMs: 60_000, run: (now) => runtime.services.workers.disableDueTerminations(now) },
           ...lifecycleTimerJobs(runtime.services),
+          { name: 'reminders', intervalMs: 60_000, run: (now) => runtime.services.reminders.processReminders(now) },
         ],
       });
       // The first ticks catch up on whatever fell due while no server ran.
@@ -86,11 +89,14 @@ export function registerServeCommand(program: Command): void {
       // Delivers what the outbox holds for SCIM applications: at once on this node's changes, every second for other nodes'.
       const deliverer = createDeliverer({ db: runtime.handle.db, clock: runtime.clock, logger, secret: config.secret });
       deliverer.start();
+      const mailer = config.smtpUrl === null ? null : createMailDeliverer({ db: runtime.handle.db, clock: runtime.clock, logger, mail: { smtpUrl: config.smtpUrl, from: config.mailFrom } });
+      if (mailer) mailer.start();
+      else logger.warn('SMTP_URL is not set: notification emails are recorded in the mail outbox but not sent. Set SMTP_URL (e.g. smtp://mail.example.org:587) to send them.');
       const shutdown = () => {
         scheduler.stop();
         timers.stop();
         server.close(() => {
-          void deliverer.stop().then(() => runtime.close()).then(() => process.exit(0));
+          void Promise.all([deliverer.stop(), mailer?.stop()]).then(() => runtime.close()).then(() => process.exit(0));
         });
       };
       process.once('SIGINT', shutdown);

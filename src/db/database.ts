@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.ts';
+import { startBackgroundCheckpoint } from './background-checkpoint.ts';
 import { withStatementCache } from './statement-cache.ts';
 
 export type Database = Kysely<DB>;
@@ -21,6 +22,11 @@ export interface DatabaseOptions {
   /** `postgres://…` for PostgreSQL; otherwise a SQLite file path or `:memory:`. */
   url: string;
   poolSize?: number;
+  /**
+   * SQLite files only: checkpoint the write-ahead log from a worker thread, so no request pays for
+   * a checkpoint (the server); off, the writing connection checkpoints (bulk tools like the sync).
+   */
+  backgroundCheckpoint?: boolean;
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -28,10 +34,10 @@ export function isPostgresUrl(url: string): boolean {
 }
 
 export function openDatabase(options: DatabaseOptions): DatabaseHandle {
-  return isPostgresUrl(options.url) ? openPostgres(options) : openSqlite(options.url);
+  return isPostgresUrl(options.url) ? openPostgres(options) : openSqlite(options.url, options.backgroundCheckpoint === true);
 }
 
-function openSqlite(file: string): DatabaseHandle {
+function openSqlite(file: string, backgroundCheckpoint: boolean): DatabaseHandle {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SqliteDatabase(file);
   // 8 KB pages rather than 4 KB (this takes effect when the file is created): a million-worker
@@ -50,9 +56,18 @@ function openSqlite(file: string): DatabaseHandle {
   // Checkpoint every ~64 MB of WAL rather than every 4 MB: index pages that a bulk sync rewrites
   // batch after batch are then copied back to the database file once, not once per batch.
   const pageSize = Number(sqlite.pragma('page_size', { simple: true }));
-  sqlite.pragma(`wal_autocheckpoint = ${Math.round((64 * 1024 * 1024) / pageSize)}`);
+  const checkpointer = backgroundCheckpoint && file !== ':memory:' ? startBackgroundCheckpoint(file) : null;
+  // With a background checkpointer the writer checkpoints only if the log outgrows it by far.
+  sqlite.pragma(`wal_autocheckpoint = ${Math.round(((checkpointer ? 512 : 64) * 1024 * 1024) / pageSize)}`);
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, kind: 'sqlite', destroy: () => db.destroy() };
+  return {
+    db,
+    kind: 'sqlite',
+    destroy: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
+  };
 }
 
 function openPostgres(options: DatabaseOptions): DatabaseHandle {

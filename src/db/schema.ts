@@ -392,6 +392,8 @@ export interface RequestStagesTable {
   activated_at: string | null;
   due_at: string | null;
   closed_at: string | null;
+  /** When the approvers of the active stage are next reminded (half-time, one business day before); null: no more reminders. */
+  next_reminder_at: string | null;
 }
 
 export interface RequestDecisionsTable {
@@ -471,6 +473,41 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: string;
   updated_at: string;
+}
+
+export type MailKind = 'approval_needed' | 'reminder' | 'escalation' | 'decision' | 'acknowledgment_needed' | 'acknowledgment_reminder';
+export type MailStatus = 'pending' | 'sent' | 'failed';
+
+/** One notification email, written with the change that caused it and sent after commit. */
+export interface MailOutboxTable {
+  id: string;
+  agency_id: string;
+  kind: MailKind;
+  recipient_worker_id: string;
+  /** The worker's email address when the mail was written; null: they have none (the row is failed). */
+  to_address: string | null;
+  subject: string;
+  body: string;
+  request_id: string | null;
+  status: MailStatus;
+  attempts: number;
+  due_at: string;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  last_error: string | null;
+  sent_at: string | null;
+  created_at: string;
+}
+
+/** An agency's own assessment survey; versioned, never edited. */
+export interface AssessmentSurveysTable {
+  id: string;
+  agency_id: string;
+  version: number;
+  /** The survey as JSON (questions and rules). */
+  definition: string;
+  created_by: string;
+  created_at: string;
 }
 
 /** What a connected application last confirmed for an account, and its id there. */
@@ -656,6 +693,8 @@ export interface DB {
   acknowledgments: AcknowledgmentsTable;
   leaver_cases: LeaverCasesTable;
   leaver_settings: LeaverSettingsTable;
+  mail_outbox: MailOutboxTable;
+  assessment_surveys: AssessmentSurveysTable;
 }
 
 export type AgencyRow = Selectable<AgenciesTable>;

@@ -95,6 +95,15 @@ export async function findPerson(db: Executor, workerId: string): Promise<Person
     .executeTakeFirst();
 }
 
+export async function findPeople(db: Executor, workerIds: readonly string[]): Promise<PersonLink[]> {
+  if (workerIds.length === 0) return [];
+  return db
+    .selectFrom('workers')
+    .select(['id', 'agency_id as agencyId', 'supervisor_id as supervisorId', 'unit_id as unitId', 'enabled'])
+    .where('id', 'in', [...new Set(workerIds)])
+    .execute();
+}
+
 export async function findUnitLink(db: Executor, unitId: string): Promise<{ id: string; parentId: string | null; approverWorkerId: string | null } | undefined> {
   return db.selectFrom('units').select(['id', 'parent_id as parentId', 'approver_worker_id as approverWorkerId']).where('id', '=', unitId).executeTakeFirst();
 }

@@ -9,6 +9,8 @@ import type { RequestContext } from '../auth/actor.ts';
 import { type Permission, authorize } from '../auth/permissions.ts';
 import { findFunctionApplication } from '../grants/grants.repo.ts';
 import { accessAgreement } from '../requests/acknowledgments.service.ts';
+import { defaultSurvey, surveyVersionLabel } from '../assessments/survey-definition.ts';
+import { findLatestSurvey } from '../assessments/surveys.repo.ts';
 import * as repo from './approvals.repo.ts';
 import {
   type ApprovalPolicy, type CreateDelegationInput, type CreateSodRuleInput, type Delegation, type PolicyDefinition, type SodConflict, type SodRule, defaultPolicy,
@@ -142,12 +144,14 @@ export function createApprovalService(deps: { db: Database; clock: Clock; audit:
     if (!agency) throw new AppError('agency.not_found', `No agency with id or code ${agencyIdOrCode}.`);
     authorize(ctx.actor, 'approvals.read', agency.id, 'agency.not_found', 'agency');
     const sodRules = await repo.listSodRules(deps.db, agency.id);
+    const survey = await findLatestSurvey(deps.db, agency.id);
     return renderProcess({
       agency,
       policy: await policyInForce(deps.db, agency.id),
       sodRules,
       functionCodes: await repo.findFunctionCodes(deps.db, sodRules.flatMap((r) => [r.functionAId, r.functionBId])),
       agreementVersion: accessAgreement.version,
+      survey: { title: survey?.definition.title ?? defaultSurvey.title, surveyVersion: survey?.surveyVersion ?? surveyVersionLabel(0) },
     });
   }
 

@@ -13,6 +13,8 @@ describeEachDatabase('approval policies and the process document', (current) => 
     assert.match(defaults, /the Gatehouse default policy/);
     assert.match(defaults, /### High risk\n\n1\. \*\*Supervisor\*\*.*\n2\. \*\*Unit approver\*\*.*\n3\. \*\*Security coordinator\*\*/);
     assert.match(defaults, /No incompatible function pairs are configured\./);
+    assert.match(defaults, /completes the access survey "SOaR New Employee Security\/Access Survey" \(version soar-default-1\)/);
+    assert.match(defaults, /reminded at half-time and one business day before its deadline/);
     await kit.services.approvals.addSodRule(kit.system, s.agency.id, { functionAId: s.caseworkerFn, functionBId: s.supervisorFn, description: 'Separate investigation and approval' });
     const stage = { name: 'Director', approvers: [{ kind: 'function_owner' as const }], quorum: 'all' as const, deadline: { hours: 4 } };
     await kit.services.approvals.setPolicy(kit.system, s.agency.id, { low: [stage], medium: [stage], high: [stage], fallback: [{ kind: 'security_coordinators' }], sodMode: 'extra_approval' });

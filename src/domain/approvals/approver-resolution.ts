@@ -27,9 +27,11 @@ async function resolveRule(db: Executor, route: RoutingContext, rule: ApproverRu
     return person !== undefined && person.agencyId === route.agencyId && person.enabled === 1;
   };
   const keepEligible = async (ids: string[]): Promise<string[]> => {
-    const kept: string[] = [];
-    for (const id of new Set(ids)) if (await eligible(id)) kept.push(id);
-    return kept;
+    const people = new Map((await repo.findPeople(db, ids)).map((p) => [p.id, p]));
+    return [...new Set(ids)].filter((id) => {
+      const person = people.get(id);
+      return !barred.has(id) && person !== undefined && person.agencyId === route.agencyId && person.enabled === 1;
+    });
   };
   switch (rule.kind) {
     case 'supervisor': {

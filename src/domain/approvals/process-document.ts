@@ -7,6 +7,8 @@ export interface ProcessConfiguration {
   sodRules: SodRule[];
   functionCodes: Map<string, string>;
   agreementVersion: string;
+  /** The assessment survey in force: the agency's own or the default. */
+  survey: { title: string; surveyVersion: string };
 }
 
 function describeRule(rule: ApproverRule): string {
@@ -50,7 +52,7 @@ export function renderProcess(config: ProcessConfiguration): string {
     '',
     '1. The LAN administrator registers the worker in the directory under their unit and job type.',
     "2. The sync opens the worker's application account in the holding unit (N01), with no business functions and no access.",
-    '3. A security coordinator completes the SOaR access survey about the job\'s responsibilities. Gatehouse proposes the least-privilege set: the job type\'s access template adjusted by the answers.',
+    `3. A security coordinator completes the access survey "${config.survey.title}" (version ${config.survey.surveyVersion}) about the job's responsibilities. Gatehouse proposes the least-privilege set: the job type's access template adjusted by the answers.`,
     '4. The proposal becomes an access request. Any function beyond the template needs a written justification and stays flagged "beyond template" in every report.',
     '5. The request goes through the approvals below. On final approval, in one step, the grants are recorded with the request as their provenance and the account moves from the holding unit to the worker\'s unit.',
     `6. The worker acknowledges the access agreement (version ${config.agreementVersion}): access is used only for an authorised purpose. The acknowledgment is recorded with its time.`,
@@ -66,6 +68,8 @@ export function renderProcess(config: ProcessConfiguration): string {
     `- A stage not decided by its deadline escalates to ${definition.fallback.map(describeRule).join('; ')}, with a fresh deadline of the same length.`,
     '- A stage still undecided after escalation is denied automatically (the request expires).',
     '- An approver who is away names a deputy for a date range; the deputy decides in their place, and the audit records both.',
+    '- Approvers are emailed when a stage waits for them and reminded at half-time and one business day before its deadline; fallback approvers are emailed on escalation; the requester and the worker are emailed the outcome.',
+    '- A worker who has not acknowledged the access agreement is reminded by email every two days until they do.',
     '',
     '## 3. Separation of duties',
     '',

@@ -1,16 +1,12 @@
 import { z } from '@hono/zod-openapi';
 import { idValueSchema } from '../../shared/id-schema.ts';
 
+const answerValueSchema = z.union([z.boolean(), z.string().max(2000), z.array(idValueSchema).max(20)]);
+
 export const surveyAnswersSchema = z
-  .strictObject({
-    investigatesCps: z.boolean(),
-    providesPreventive: z.boolean(),
-    supervisesUnit: z.boolean(),
-    findsHomes: z.boolean(),
-    districtWideSearch: z.boolean(),
-    coveredUnitIds: z.array(idValueSchema).max(20).default([]),
-  })
-  .openapi('SurveyAnswers');
+  .record(z.string().trim().max(40), answerValueSchema)
+  .refine((answers) => Object.keys(answers).length <= 50, 'At most 50 answers.')
+  .openapi('SurveyAnswers', { description: 'Answers by question key: true/false, a choice value, text, or a list of unit ids, as the survey in force asks.' });
 
 export const createAssessmentSchema = z
   .strictObject({ applicationId: idValueSchema, answers: surveyAnswersSchema })
@@ -32,14 +28,6 @@ export const submitAssessmentSchema = z
 
 export type SubmitAssessmentInput = z.infer<typeof submitAssessmentSchema>;
 
-export const surveySchema = z
-  .object({
-    version: z.string(),
-    questions: z.array(z.object({ key: z.string(), text: z.string(), answer: z.enum(['yes_no', 'unit_list']) })),
-    rules: z.array(z.object({ when: z.array(z.string()), functionCodes: z.array(z.string()), explanation: z.string() })),
-  })
-  .openapi('AssessmentSurvey');
-
 export const proposalSchema = z
   .object({
     templateFunctionIds: z.array(z.string()),
@@ -55,8 +43,8 @@ export const assessmentSchema = z
     agencyId: z.string(),
     workerId: z.string(),
     applicationId: z.string(),
-    surveyVersion: z.string(),
-    answers: surveyAnswersSchema,
+    surveyVersion: z.string().openapi({ description: 'The survey version the assessment used: soar-default-1 or agency-N.' }),
+    answers: z.record(z.string(), answerValueSchema),
     proposal: proposalSchema,
     requestId: z.string().nullable(),
     assessedBy: z.string(),

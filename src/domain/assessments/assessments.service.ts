@@ -1,4 +1,5 @@
-import type { Database } from '../../db/database.ts';
+import type { Database, Executor } from '../../db/database.ts';
+import { refuseDuplicate } from '../../db/unique-violation.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, assertThat } from '../../shared/errors.ts';
 import { isId, newId } from '../../shared/ids.ts';
@@ -13,14 +14,59 @@ import { findSubjectWorker } from '../requests/requests.repo.ts';
 import { findTemplateFor } from '../templates/templates.repo.ts';
 import * as repo from './assessments.repo.ts';
 import type { Assessment, CreateAssessmentInput, SubmitAssessmentInput } from './assessments.schemas.ts';
-import { proposeAccess, surveyQuestions, surveyRules, surveyVersion } from './survey.ts';
+import { answeredUnitIds, checkAnswers, proposeAccess } from './survey.ts';
+import { type Survey, type SurveyDefinition, defaultSurvey, surveyDefinitionProblems, surveyVersionLabel } from './survey-definition.ts';
+import * as surveys from './surveys.repo.ts';
 
 export type AssessmentService = ReturnType<typeof createAssessmentService>;
 
 export function createAssessmentService(deps: { db: Database; clock: Clock; audit: AuditLog; requests: RequestService }) {
-  /** The survey a security coordinator completes for a new worker. */
-  function survey() {
-    return { version: surveyVersion, questions: surveyQuestions, rules: surveyRules };
+  /** The built-in survey, which applies to every agency that defined none. */
+  function defaultSurveyView(agencyId: string | null): Survey {
+    return { agencyId, version: 0, surveyVersion: surveyVersionLabel(0), definition: defaultSurvey, createdBy: null, createdAt: null };
+  }
+
+  /** The survey new assessments of the agency use: its latest version, or the default. */
+  async function surveyInForce(db: Executor, agencyId: string): Promise<Survey> {
+    return (await surveys.findLatestSurvey(db, agencyId)) ?? defaultSurveyView(agencyId);
+  }
+
+  async function requireAgency(ctx: RequestContext, agencyId: string, permission: 'assessments.read' | 'assessments.write'): Promise<void> {
+    if (!isId(agencyId)) throw new AppError('agency.not_found', 'No agency with that id.');
+    authorize(ctx.actor, permission, agencyId, 'agency.not_found', 'agency');
+    if (!(await findAgency(deps.db, agencyId))) throw new AppError('agency.not_found', 'No agency with that id.');
+  }
+
+  async function getSurvey(ctx: RequestContext, agencyId: string): Promise<Survey> {
+    await requireAgency(ctx, agencyId, 'assessments.read');
+    return surveyInForce(deps.db, agencyId);
+  }
+
+  /** Records a new version of the agency's own survey; assessments already made keep the version they used. */
+  async function setSurvey(ctx: RequestContext, agencyId: string, definition: SurveyDefinition): Promise<Survey> {
+    await requireAgency(ctx, agencyId, 'assessments.write');
+    const problems = surveyDefinitionProblems(definition);
+    for (const [i, rule] of definition.rules.entries()) {
+      for (const unitId of rule.hierarchyUnitIds) {
+        const unit = await findUnitAgency(deps.db, unitId);
+        if (!unit || unit.agencyId !== agencyId) problems.push({ field: `rules.${i}.hierarchyUnitIds`, message: `No unit ${unitId} in this agency.` });
+      }
+    }
+    assertThat(problems.length === 0, 'input.invalid', `The survey is not consistent: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, problems);
+    const at = deps.clock.now().toISOString();
+    return deps.db.transaction().execute(async (trx) => {
+      const before = await surveyInForce(trx, agencyId);
+      const version = before.version + 1;
+      const raced = 'Someone changed the survey at the same moment; reload it and try again.';
+      const survey = await refuseDuplicate(
+        surveys.insertSurvey(trx, { id: newId(), agency_id: agencyId, version, definition: JSON.stringify(definition), created_by: ctx.actor.principalId, created_at: at }),
+        'conflict.version', raced,
+      );
+      await deps.audit.record(trx, ctx, [
+        { action: 'assessment_survey.versioned', subjectType: 'assessment_survey', subjectId: agencyId, agencyId, before: { version: before.version }, after: { version, definition } },
+      ]);
+      return survey;
+    });
   }
 
   async function requireAssessment(ctx: RequestContext, id: string, permission: 'assessments.read' | 'assessments.write'): Promise<Assessment> {
@@ -42,21 +88,24 @@ export function createAssessmentService(deps: { db: Database; clock: Clock; audi
     if (!account) throw new AppError('account.not_found', 'The worker has no account in that application yet; the directory sync opens it in the holding unit.');
     const agency = await findAgency(deps.db, worker.agencyId);
     assertThat(account.unitId === agency?.holdingUnitId, 'assessment.not_in_holding_unit', "The worker's account has already left the holding unit; change its access with an access request instead.");
-    for (const unitId of input.answers.coveredUnitIds) {
-      const unit = await findUnitAgency(deps.db, unitId);
-      if (!unit || unit.agencyId !== worker.agencyId) throw new AppError('unit.not_found', `answers.coveredUnitIds: no unit ${unitId} in the worker's agency.`);
+    const survey = await surveyInForce(deps.db, worker.agencyId);
+    const { answers, problems } = checkAnswers(survey.definition, input.answers);
+    assertThat(problems.length === 0, 'input.invalid', `The answers do not fit survey ${survey.surveyVersion}: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}. See GET /agencies/{id}/assessment-survey.`, problems);
+    for (const unitId of answeredUnitIds(survey.definition, answers)) {
+      const unit = isId(unitId) ? await findUnitAgency(deps.db, unitId) : undefined;
+      if (!unit || unit.agencyId !== worker.agencyId) throw new AppError('unit.not_found', `answers: no unit ${unitId} in the worker's agency.`);
     }
     const template = (await findTemplateFor(deps.db, worker.agencyId, input.applicationId, worker.jobType)) ?? [];
     const functions = await repo.listApplicationFunctions(deps.db, input.applicationId);
-    const proposal = proposeAccess(input.answers, template, new Map(functions.map((f) => [f.code, f])));
+    const proposal = proposeAccess(survey.definition, answers, template, new Map(functions.map((f) => [f.code, f])));
     const assessment: Assessment = {
-      id: newId(), agencyId: worker.agencyId, workerId: worker.id, applicationId: input.applicationId, surveyVersion, answers: input.answers, proposal,
+      id: newId(), agencyId: worker.agencyId, workerId: worker.id, applicationId: input.applicationId, surveyVersion: survey.surveyVersion, answers, proposal,
       requestId: null, assessedBy: ctx.actor.principalId, createdAt: deps.clock.now().toISOString(),
     };
     await deps.db.transaction().execute(async (trx) => {
       await repo.insertAssessment(trx, assessment);
       await deps.audit.record(trx, ctx, [
-        { action: 'assessment.completed', subjectType: 'worker', subjectId: worker.id, agencyId: worker.agencyId, after: { assessmentId: assessment.id, answers: input.answers, proposal } },
+        { action: 'assessment.completed', subjectType: 'worker', subjectId: worker.id, agencyId: worker.agencyId, after: { assessmentId: assessment.id, surveyVersion: survey.surveyVersion, answers, proposal } },
       ]);
     });
     return assessment;
@@ -93,5 +142,5 @@ export function createAssessmentService(deps: { db: Database; clock: Clock; audi
     return { assessment: { ...assessment, requestId }, requestId };
   }
 
-  return { survey, complete, get, submit };
+  return { defaultSurvey: () => defaultSurveyView(null), getSurvey, setSurvey, complete, get, submit };
 }

@@ -1,44 +1,56 @@
+import type { SurveyDefinition } from './survey-definition.ts';
+
+/** Answers by question key: yes/no as booleans, a choice's value, text, or a list of unit ids. */
+export type SurveyAnswers = Record<string, boolean | string | string[]>;
+
+export interface AnswerProblem {
+  field: string;
+  message: string;
+}
+
 /**
- * The default SOaR New Employee Security/Access Survey: questions about the job's
- * responsibilities and the rules that turn the answers into business functions and unit
- * hierarchy access. Functions are named by code so one survey serves every agency.
+ * Checks raw answers against the survey's questions and returns them normalised (text trimmed,
+ * unit lists deduplicated, an unanswered unit list empty), with every problem found.
  */
-export const surveyVersion = 'soar-default-1';
-
-export type BooleanQuestionKey = 'investigatesCps' | 'providesPreventive' | 'supervisesUnit' | 'findsHomes' | 'districtWideSearch';
-
-export interface SurveyQuestion {
-  key: BooleanQuestionKey | 'coveredUnitIds';
-  text: string;
-  answer: 'yes_no' | 'unit_list';
+export function checkAnswers(definition: SurveyDefinition, raw: Record<string, unknown>): { answers: SurveyAnswers; problems: AnswerProblem[] } {
+  const answers: SurveyAnswers = {};
+  const problems: AnswerProblem[] = [];
+  const keys = new Set(definition.questions.map((q) => q.key));
+  for (const key of Object.keys(raw)) if (!keys.has(key)) problems.push({ field: `answers.${key}`, message: 'The survey has no such question; remove it.' });
+  for (const question of definition.questions) {
+    const field = `answers.${question.key}`;
+    const value = raw[question.key];
+    switch (question.type) {
+      case 'yes_no':
+        if (typeof value === 'boolean') answers[question.key] = value;
+        else problems.push({ field, message: 'Answer true or false.' });
+        break;
+      case 'choice':
+        if (typeof value === 'string' && question.options.some((o) => o.value === value)) answers[question.key] = value;
+        else problems.push({ field, message: `Answer one of ${question.options.map((o) => o.value).join(', ')}.` });
+        break;
+      case 'text': {
+        const text = typeof value === 'string' ? value.trim() : undefined;
+        if (value !== undefined && text === undefined) problems.push({ field, message: 'Answer with text.' });
+        else if (text !== undefined && text.length > question.maxLength) problems.push({ field, message: `At most ${question.maxLength} characters.` });
+        else if (!text && question.required) problems.push({ field, message: 'This question needs an answer.' });
+        else if (text) answers[question.key] = text;
+        break;
+      }
+      case 'unit_list':
+        if (value === undefined) answers[question.key] = [];
+        else if (Array.isArray(value) && value.length <= 20 && value.every((v) => typeof v === 'string')) answers[question.key] = [...new Set(value)];
+        else problems.push({ field, message: 'Answer with a list of at most 20 unit ids.' });
+        break;
+    }
+  }
+  return { answers, problems };
 }
 
-export interface SurveyRule {
-  /** Every listed answer must be yes. */
-  when: BooleanQuestionKey[];
-  functionCodes: string[];
-  explanation: string;
+/** The unit ids the answers name, in every unit_list question. */
+export function answeredUnitIds(definition: SurveyDefinition, answers: SurveyAnswers): string[] {
+  return [...new Set(definition.questions.flatMap((q) => (q.type === 'unit_list' ? ((answers[q.key] as string[] | undefined) ?? []) : [])))];
 }
-
-export const surveyQuestions: SurveyQuestion[] = [
-  { key: 'investigatesCps', text: 'Does the worker investigate reports of suspected child abuse or maltreatment (CPS)?', answer: 'yes_no' },
-  { key: 'providesPreventive', text: 'Does the worker provide preventive services to families?', answer: 'yes_no' },
-  { key: 'supervisesUnit', text: 'Does the worker supervise a unit?', answer: 'yes_no' },
-  { key: 'findsHomes', text: 'Does the worker recruit, study or certify foster and adoptive homes?', answer: 'yes_no' },
-  { key: 'districtWideSearch', text: 'Does the job need to search every case in the district, beyond the worker\'s own units?', answer: 'yes_no' },
-  { key: 'coveredUnitIds', text: 'Which other units does the worker cover for (unit hierarchy access)?', answer: 'unit_list' },
-];
-
-export const surveyRules: SurveyRule[] = [
-  { when: ['investigatesCps'], functionCodes: ['CPS CASEWORKER'], explanation: 'Investigates CPS reports' },
-  { when: ['investigatesCps', 'supervisesUnit'], functionCodes: ['CPS SUPERVISOR'], explanation: 'Supervises a CPS unit' },
-  { when: ['providesPreventive'], functionCodes: ['PREVENTIVE CASEWORKER'], explanation: 'Provides preventive services' },
-  { when: ['findsHomes'], functionCodes: ['FAD CASEWORKER'], explanation: 'Finds foster and adoptive homes' },
-  { when: ['findsHomes', 'supervisesUnit'], functionCodes: ['FAD SUPERVISOR'], explanation: 'Supervises a homefinding unit' },
-  { when: ['districtWideSearch'], functionCodes: ['ACCESS ALL DIST'], explanation: 'Needs district-wide case search' },
-];
-
-export type SurveyAnswers = Record<BooleanQuestionKey, boolean> & { coveredUnitIds: string[] };
 
 export interface ProposedFunction {
   functionId: string;
@@ -56,32 +68,32 @@ export interface Proposal {
 }
 
 /**
- * The least-privilege set: the job template, minus functions a "no" answer rules out, plus
- * functions the "yes" answers need. A function named by a rule but missing from the
- * application is left out.
+ * The least-privilege set: the job template, minus what the rules that hold remove, plus what
+ * they add (an addition wins over a removal); unit hierarchy access from the rules that hold. A
+ * function a rule names but the application lacks is left out.
  */
-export function proposeAccess(answers: SurveyAnswers, templateFunctionIds: string[], functionsByCode: Map<string, { id: string; code: string }>): Proposal {
+export function proposeAccess(definition: SurveyDefinition, answers: SurveyAnswers, templateFunctionIds: string[], functionsByCode: Map<string, { id: string; code: string }>): Proposal {
   const codeOf = new Map([...functionsByCode.values()].map((f) => [f.id, f.code]));
-  const ruledOut = new Set<string>();
+  const removed = new Set<string>();
   const needed = new Map<string, string>();
-  for (const rule of surveyRules) {
-    const met = rule.when.every((key) => answers[key]);
-    for (const code of rule.functionCodes) {
+  const hierarchy = new Set<string>();
+  for (const rule of definition.rules) {
+    if (!rule.when.every((c) => answers[c.question] === c.equals)) continue;
+    for (const code of rule.addFunctions) {
       const fn = functionsByCode.get(code);
-      if (!fn) continue;
-      if (met) needed.set(fn.id, rule.explanation);
-      else if (rule.when.length === 1) ruledOut.add(fn.id);
+      if (fn && !needed.has(fn.id)) needed.set(fn.id, rule.explanation);
     }
+    for (const code of rule.removeFunctions) {
+      const fn = functionsByCode.get(code);
+      if (fn) removed.add(fn.id);
+    }
+    const fromAnswer = rule.hierarchyFrom === undefined ? [] : ((answers[rule.hierarchyFrom] as string[] | undefined) ?? []);
+    for (const unitId of [...fromAnswer, ...rule.hierarchyUnitIds]) hierarchy.add(unitId);
   }
-  const kept = templateFunctionIds.filter((id) => needed.has(id) || !ruledOut.has(id));
+  const kept = templateFunctionIds.filter((id) => needed.has(id) || !removed.has(id));
   const functions: ProposedFunction[] = kept.map((id) => ({ functionId: id, code: codeOf.get(id) ?? id, inTemplate: true, reason: needed.get(id) ?? 'In the job template' }));
   for (const [id, reason] of needed) {
     if (!kept.includes(id)) functions.push({ functionId: id, code: codeOf.get(id) ?? id, inTemplate: false, reason });
   }
-  return {
-    templateFunctionIds,
-    functions,
-    droppedFromTemplate: templateFunctionIds.filter((id) => !kept.includes(id)),
-    hierarchyUnitIds: [...new Set(answers.coveredUnitIds)],
-  };
+  return { templateFunctionIds, functions, droppedFromTemplate: templateFunctionIds.filter((id) => !kept.includes(id)), hierarchyUnitIds: [...hierarchy] };
 }

@@ -38,10 +38,15 @@ export interface AuditListFilter {
 export type AuditLog = ReturnType<typeof createAuditLog>;
 
 export function createAuditLog(deps: { db: Database; clock: Clock }) {
+  /** The chain head each open transaction has appended up to (a transaction that ends is dropped with it). */
+  const heldHeads = new WeakMap<Executor, { seq: number; hash: string }>();
+
   /** Appends events inside the caller's transaction, so the change and its record commit together. */
   async function record(trx: Executor, ctx: RequestContext, entries: AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const head = await repo.lockChainHead(trx);
+    // The first append of a transaction takes the chain's lock and reads the head; later appends
+    // in the same transaction already hold the lock and know the head they wrote.
+    const head = (trx.isTransaction ? heldHeads.get(trx) : undefined) ?? (await repo.lockChainHead(trx));
     const at = deps.clock.now().toISOString();
     let { seq, hash } = head;
     const rows: AuditEventRow[] = entries.map((entry) => {
@@ -68,6 +73,7 @@ export function createAuditLog(deps: { db: Database; clock: Clock }) {
       return row;
     });
     await repo.appendEvents(trx, rows);
+    if (trx.isTransaction) heldHeads.set(trx, { seq, hash });
   }
 
   /** Walks the whole chain and reports the first event that was changed, removed or reordered. */

@@ -15,6 +15,9 @@ import type { AuditEntry, AuditLog } from '../audit/audit.service.ts';
 import { type RequestContext, systemContext } from '../auth/actor.ts';
 import { type Permission, authorize } from '../auth/permissions.ts';
 import type { GrantService } from '../grants/grants.service.ts';
+import type { Notifier } from '../notifications/notifier.ts';
+import { nextReminderAt } from '../notifications/reminder-schedule.ts';
+import { accessAgreement } from './acknowledgments.service.ts';
 import * as repo from './requests.repo.ts';
 import type { DecideInput, RequestHeader, RequestItem, Stage } from './requests.schemas.ts';
 
@@ -42,7 +45,9 @@ export type ProvisionedHook = (trx: Executor, ctx: RequestContext, header: Reque
 
 export type RequestWorkflow = ReturnType<typeof createRequestWorkflow>;
 
-export function createRequestWorkflow(deps: { db: Database; clock: Clock; audit: AuditLog; approvals: ApprovalService; grants: GrantService; accounts: AccountService; onProvisioned?: ProvisionedHook[] }) {
+export function createRequestWorkflow(deps: {
+  db: Database; clock: Clock; audit: AuditLog; approvals: ApprovalService; grants: GrantService; accounts: AccountService; notifier: Notifier; onProvisioned?: ProvisionedHook[];
+}) {
   async function requireRequest(db: Executor, ctx: RequestContext, id: string, permission: Permission): Promise<RequestHeader> {
     const header = isId(id) ? await repo.findRequest(db, id) : undefined;
     if (!header) throw new AppError('request.not_found', 'No access request with that id.');
@@ -90,16 +95,19 @@ export function createRequestWorkflow(deps: { db: Database; clock: Clock; audit:
       if (escalated) approvers = await resolveApprovers(trx, route, policy.definition.fallback);
       assertThat(approvers.length > 0, 'approval.no_approver', `Nobody may decide stage "${definition.name}": its approvers and the fallback are the requester, the worker, or unknown. Link an approver's principal to a worker or change the policy.`);
       const first = position === 0;
+      const due = computeDue(now, definition.deadline);
       stages.push({
         id: newId(), request_id: header.id, position, name: definition.name, quorum: definition.quorum, deadline: JSON.stringify(definition.deadline),
         approver_ids: JSON.stringify(approvers), status: first ? 'active' : 'waiting', escalated: escalated ? 1 : 0,
-        activated_at: first ? now.toISOString() : null, due_at: first ? computeDue(now, definition.deadline).toISOString() : null, closed_at: null,
+        activated_at: first ? now.toISOString() : null, due_at: first ? due.toISOString() : null, closed_at: null, next_reminder_at: first ? nextReminderAt(now, due) : null,
       });
     }
     const at = now.toISOString();
     const moved = await repo.advanceRequest(trx, header.id, header.version, { status: 'pending', policy_version: policy.version, sod_conflicts: JSON.stringify(conflicts), submitted_at: at, updated_at: at });
     assertThat(moved, 'conflict.version', 'The request changed while you were submitting it; reload it and try again.');
     await repo.insertStages(trx, stages);
+    const [first] = stages;
+    if (first) await deps.notifier.notifyAboutRequest(trx, 'approval_needed', header, JSON.parse(first.approver_ids) as string[], { stageName: first.name, dueAt: first.due_at });
     await deps.audit.record(trx, ctx, [
       {
         action: 'request.submitted', subjectType: 'access_request', subjectId: header.id, agencyId: header.agencyId, before: { status: header.status },
@@ -147,10 +155,10 @@ export function createRequestWorkflow(deps: { db: Database; clock: Clock; audit:
 
   async function decideInTransaction(trx: Executor, ctx: RequestContext, id: string, input: DecideInput, failure: string | null): Promise<void> {
     const header = await requireRequest(trx, ctx, id, 'requests.decide');
-    assertThat(header.status === 'pending', 'request.not_pending', `This request is ${header.status}; only a pending request can be decided.`);
     if (input.version !== undefined) {
       assertThat(input.version === header.version, 'conflict.version', `The request is at version ${header.version}, not ${input.version}: someone decided or changed it. Reload it and decide again.`);
     }
+    assertThat(header.status === 'pending', 'request.not_pending', `This request is ${header.status}; only a pending request can be decided. Reload it to see how it was decided.`);
     const actor = ctx.actor.workerId;
     assertThat(actor, 'approval.not_approver', 'Your sign-in is not linked to a worker, so it cannot approve; approvers decide as themselves.');
     assertThat(actor !== header.requesterWorkerId, 'approval.self_decision', 'You made this request; nobody decides on their own request. It waits for its other approvers.');
@@ -188,14 +196,19 @@ export function createRequestWorkflow(deps: { db: Database; clock: Clock; audit:
     if (input.decision === 'deny') await repo.closeOpenStages(trx, id, 'cancelled', at);
     if (next) {
       const deadline = JSON.parse(await repo.findStageDeadline(trx, next.id)) as StageDefinition['deadline'];
-      await repo.updateStage(trx, next.id, { status: 'active', activated_at: at, due_at: computeDue(now, deadline).toISOString() });
+      const due = computeDue(now, deadline);
+      await repo.updateStage(trx, next.id, { status: 'active', activated_at: at, due_at: due.toISOString(), next_reminder_at: nextReminderAt(now, due) });
+      await deps.notifier.notifyAboutRequest(trx, 'approval_needed', header, next.approverIds, { stageName: next.name, dueAt: due.toISOString() });
     }
     if (status !== 'pending') events.push({ action: `request.${status === 'provisioned' ? 'approved' : status}`, subjectType: 'access_request', subjectId: id, agencyId: header.agencyId, reason: failure, after: { status } });
     await deps.audit.record(trx, ctx, events);
     if (status === 'provisioned') {
       await apply(trx, ctx, header, await repo.listItems(trx, id));
       await deps.audit.record(trx, ctx, [{ action: 'request.provisioned', subjectType: 'access_request', subjectId: id, agencyId: header.agencyId, after: { status } }]);
+      const acknowledged = (await repo.listAcknowledgments(trx, header.subjectWorkerId)).some((a) => a.agreementVersion === accessAgreement.version);
+      if (!acknowledged) await deps.notifier.askForAcknowledgment(trx, header.subjectWorkerId, accessAgreement, false);
     }
+    if (status !== 'pending') await deps.notifier.notifyAboutRequest(trx, 'decision', header, [header.requesterWorkerId, header.subjectWorkerId], { outcome: status });
   }
 
   /**
@@ -230,7 +243,9 @@ export function createRequestWorkflow(deps: { db: Database; clock: Clock; audit:
           const approvers = [...new Set([...stage.approverIds, ...fallback])];
           const deadline = JSON.parse(await repo.findStageDeadline(trx, stage.id)) as StageDefinition['deadline'];
           if (!(await repo.advanceRequest(trx, header.id, header.version, { updated_at: at }))) return;
-          await repo.updateStage(trx, stage.id, { escalated: 1, approver_ids: JSON.stringify(approvers), due_at: computeDue(now, deadline).toISOString() });
+          const due = computeDue(now, deadline);
+          await repo.updateStage(trx, stage.id, { escalated: 1, approver_ids: JSON.stringify(approvers), due_at: due.toISOString(), next_reminder_at: nextReminderAt(now, due) });
+          await deps.notifier.notifyAboutRequest(trx, 'escalation', header, approvers, { stageName: stage.name, dueAt: due.toISOString() });
           await deps.audit.record(trx, ctx, [
             { action: 'request.escalated', subjectType: 'access_request', subjectId: header.id, agencyId: header.agencyId, reason: `Stage "${stage.name}" passed its deadline ${stage.dueAt}`, after: { approverIds: approvers } },
           ]);
@@ -243,6 +258,7 @@ export function createRequestWorkflow(deps: { db: Database; clock: Clock; audit:
         await deps.audit.record(trx, ctx, [
           { action: 'request.auto_denied', subjectType: 'access_request', subjectId: header.id, agencyId: header.agencyId, reason: `Stage "${stage.name}" had no decision by ${stage.dueAt}, after escalation`, before: { status: 'pending' }, after: { status: 'expired' } },
         ]);
+        await deps.notifier.notifyAboutRequest(trx, 'decision', header, [header.requesterWorkerId, header.subjectWorkerId], { outcome: 'expired' });
         counts.autoDenied += 1;
       });
     }

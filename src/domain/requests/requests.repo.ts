@@ -1,9 +1,11 @@
 import type { Updateable } from 'kysely';
+import { bulkInsert } from '../../db/bulk-insert.ts';
 import type { Executor } from '../../db/database.ts';
 import type { AccessRequestsTable, RequestDecisionsTable, RequestItemsTable, RequestStagesTable, RequestStatus, StageStatus } from '../../db/schema.ts';
 import type { Acknowledgment, Decision, RequestHeader, RequestItem, Stage } from './requests.schemas.ts';
 
-function toHeader(row: AccessRequestsTable): RequestHeader {
+/** A request row as the domain reads it. */
+export function toHeader(row: AccessRequestsTable): RequestHeader {
   return {
     id: row.id, agencyId: row.agency_id, applicationId: row.application_id, accountId: row.account_id, subjectWorkerId: row.subject_worker_id,
     requesterPrincipalId: row.requester_principal_id, requesterWorkerId: row.requester_worker_id, assessmentId: row.assessment_id,
@@ -13,7 +15,8 @@ function toHeader(row: AccessRequestsTable): RequestHeader {
   };
 }
 
-function toItem(row: RequestItemsTable): RequestItem {
+/** A request item row as the domain reads it. */
+export function toItem(row: RequestItemsTable): RequestItem {
   return {
     id: row.id, action: row.action, kind: row.kind, functionId: row.function_id, unitId: row.unit_id, grantId: row.grant_id,
     validFrom: row.valid_from, validTo: row.valid_to, beyondTemplate: row.beyond_template === 1, justification: row.justification,
@@ -29,7 +32,7 @@ function toDecision(row: RequestDecisionsTable): Decision {
 
 export async function insertRequest(db: Executor, row: AccessRequestsTable, items: RequestItemsTable[]): Promise<void> {
   await db.insertInto('access_requests').values(row).execute();
-  if (items.length > 0) await db.insertInto('request_items').values(items).execute();
+  await bulkInsert(db, 'request_items', items);
 }
 
 export async function findRequest(db: Executor, id: string): Promise<RequestHeader | undefined> {
@@ -69,7 +72,7 @@ export async function advanceRequest(db: Executor, id: string, expectedVersion: 
 }
 
 export async function insertStages(db: Executor, rows: RequestStagesTable[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('request_stages').values(rows).execute();
+  await bulkInsert(db, 'request_stages', rows);
 }
 
 export async function updateStage(db: Executor, id: string, patch: Updateable<RequestStagesTable>): Promise<void> {
@@ -163,4 +166,23 @@ export async function countProvisionedRequests(db: Executor, workerId: string): 
     .where('status', '=', 'provisioned')
     .executeTakeFirstOrThrow();
   return Number(row.count);
+}
+
+/** Active stages whose next reminder is due, oldest first. */
+export async function listStagesDueReminder(db: Executor, at: string, limit: number): Promise<{ stageId: string; requestId: string; nextReminderAt: string }[]> {
+  const rows = await db
+    .selectFrom('request_stages')
+    .select(['id', 'request_id', 'next_reminder_at'])
+    .where('status', '=', 'active')
+    .where('next_reminder_at', '<=', at)
+    .orderBy('next_reminder_at')
+    .limit(limit)
+    .execute();
+  return rows.flatMap((r) => (r.next_reminder_at === null ? [] : [{ stageId: r.id, requestId: r.request_id, nextReminderAt: r.next_reminder_at }]));
+}
+
+/** Moves the stage's reminder from `expected` to `next`; false when another node already did. */
+export async function moveReminder(db: Executor, stageId: string, expected: string, next: string | null): Promise<boolean> {
+  const result = await db.updateTable('request_stages').set({ next_reminder_at: next }).where('id', '=', stageId).where('next_reminder_at', '=', expected).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }

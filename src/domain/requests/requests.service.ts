@@ -89,8 +89,8 @@ export function createRequestService(deps: { db: Database; clock: Clock; audit: 
       policy_version: null, sod_conflicts: '[]', failure: null, version: 1, created_at: now, updated_at: now, submitted_at: null, closed_at: null,
     };
     await repo.insertRequest(trx, row, items);
-    const header = (await repo.findRequest(trx, id)) as RequestHeader;
-    const stored = await repo.listItems(trx, id);
+    const header = repo.toHeader(row);
+    const stored = items.map(repo.toItem);
     await deps.audit.record(trx, ctx, [
       {
         action: 'request.created', subjectType: 'access_request', subjectId: id, agencyId, reason: input.justification,

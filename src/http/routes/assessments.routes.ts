@@ -1,15 +1,32 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { assessmentSchema, createAssessmentSchema, submitAssessmentSchema, surveySchema } from '../../domain/assessments/assessments.schemas.ts';
+import { assessmentSchema, createAssessmentSchema, submitAssessmentSchema } from '../../domain/assessments/assessments.schemas.ts';
+import { surveyDefinitionSchema, surveySchema } from '../../domain/assessments/survey-definition.ts';
 import type { AssessmentService } from '../../domain/assessments/assessments.service.ts';
-import { bearerSecurity, errorResponses, idParamSchema, jsonBody, jsonResponse } from '../common-schemas.ts';
+import { bearerSecurity, errorResponses, idParamSchema, idSchema, jsonBody, jsonResponse } from '../common-schemas.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Assessments'];
+const agencyParamSchema = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
 
 const surveyRoute = createRoute({
   method: 'get', path: '/assessment-survey', tags, security: bearerSecurity,
-  summary: 'The SOaR access survey: its questions and the rules that map answers to access',
+  summary: 'The default SOaR access survey: its questions and the rules that map answers to access',
   responses: { 200: jsonResponse(surveySchema, 'The survey'), ...errorResponses },
+});
+
+const agencySurveyRoute = createRoute({
+  method: 'get', path: '/agencies/{agencyId}/assessment-survey', tags, security: bearerSecurity,
+  summary: "The survey the agency's assessments use: its own latest version, or the default (version 0)",
+  request: { params: agencyParamSchema },
+  responses: { 200: jsonResponse(surveySchema, 'The survey in force'), ...errorResponses },
+});
+
+const putAgencySurveyRoute = createRoute({
+  method: 'put', path: '/agencies/{agencyId}/assessment-survey', tags, security: bearerSecurity,
+  summary: "Record a new version of the agency's own survey (typed questions; rules that add or remove functions and give unit hierarchy access)",
+  description: 'Rules may test yes_no and choice answers only; a rule whose conditions all hold adds and removes functions by code and gives unit hierarchy access (from a unit_list answer or fixed units). An inconsistent survey answers 422 input.invalid with each problem in details.',
+  request: { params: agencyParamSchema, body: jsonBody(surveyDefinitionSchema) },
+  responses: { 200: jsonResponse(surveySchema, 'The new version'), ...errorResponses },
 });
 
 const completeRoute = createRoute({
@@ -35,7 +52,9 @@ const submitRoute = createRoute({
 
 export function createAssessmentRoutes(deps: { assessments: AssessmentService }) {
   return createRouter()
-    .openapi(surveyRoute, (c) => c.json(deps.assessments.survey(), 200))
+    .openapi(surveyRoute, (c) => c.json(deps.assessments.defaultSurvey(), 200))
+    .openapi(agencySurveyRoute, async (c) => c.json(await deps.assessments.getSurvey(c.get('ctx'), c.req.valid('param').agencyId), 200))
+    .openapi(putAgencySurveyRoute, async (c) => c.json(await deps.assessments.setSurvey(c.get('ctx'), c.req.valid('param').agencyId, c.req.valid('json')), 200))
     .openapi(completeRoute, async (c) => c.json(await deps.assessments.complete(c.get('ctx'), c.req.valid('param').id, c.req.valid('json')), 201))
     .openapi(getRoute, async (c) => c.json(await deps.assessments.get(c.get('ctx'), c.req.valid('param').id), 200))
     .openapi(submitRoute, async (c) => c.json(await deps.assessments.submit(c.get('ctx'), c.req.valid('param').id, c.req.valid('json')), 201));

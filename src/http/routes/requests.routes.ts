@@ -1,5 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AcknowledgmentService } from '../../domain/requests/acknowledgments.service.ts';
+import { inboxItemSchema } from '../../domain/requests/inbox.schemas.ts';
+import type { InboxService } from '../../domain/requests/inbox.service.ts';
 import {
   accessRequestSchema, acknowledgeSchema, acknowledgmentSchema, acknowledgmentStatusSchema, cancelRequestSchema, createRequestSchema, decideSchema, requestListQueryShape,
 } from '../../domain/requests/requests.schemas.ts';
@@ -55,6 +57,14 @@ const cancelRoute = createRoute({
   responses: { 200: jsonResponse(accessRequestSchema, 'The cancelled request'), ...errorResponses },
 });
 
+const inboxRoute = createRoute({
+  method: 'get', path: '/approvals/inbox', tags, security: bearerSecurity,
+  summary: 'What waits for your decision: requests whose current stage you approve, or approve as a deputy today',
+  description: "Each item carries the request, the worker's current access, what is beyond the job template and the separation-of-duties warnings. Oldest first; never your own requests nor ones about you.",
+  request: { query: z.strictObject(pageQueryShape) },
+  responses: { 200: jsonResponse(pageOf(inboxItemSchema, 'InboxPage'), 'A page of the inbox'), ...errorResponses },
+});
+
 const acknowledgeRoute = createRoute({
   method: 'post', path: '/workers/{id}/acknowledgments', tags: ['Access agreement'], security: bearerSecurity,
   summary: 'The worker acknowledges the access agreement (only as themselves)',
@@ -69,7 +79,7 @@ const acknowledgmentStatusRoute = createRoute({
   responses: { 200: jsonResponse(acknowledgmentStatusSchema, 'The acknowledgment status'), ...errorResponses },
 });
 
-export function createRequestRoutes(deps: { requests: RequestService; acknowledgments: AcknowledgmentService }) {
+export function createRequestRoutes(deps: { requests: RequestService; inbox: InboxService; acknowledgments: AcknowledgmentService }) {
   return createRouter()
     .openapi(createRequestRoute, async (c) => c.json(await deps.requests.create(c.get('ctx'), c.req.valid('param').agencyId, c.req.valid('json')), 201))
     .openapi(listRequestsRoute, async (c) => c.json(await deps.requests.list(c.get('ctx'), c.req.valid('param').agencyId, c.req.valid('query')), 200))
@@ -77,6 +87,7 @@ export function createRequestRoutes(deps: { requests: RequestService; acknowledg
     .openapi(submitRequestRoute, async (c) => c.json(await deps.requests.submit(c.get('ctx'), c.req.valid('param').id), 200))
     .openapi(decideRoute, async (c) => c.json(await deps.requests.decide(c.get('ctx'), c.req.valid('param').id, c.req.valid('json')), 200))
     .openapi(cancelRoute, async (c) => c.json(await deps.requests.cancel(c.get('ctx'), c.req.valid('param').id, c.req.valid('json').reason), 200))
+    .openapi(inboxRoute, async (c) => c.json(await deps.inbox.list(c.get('ctx'), c.req.valid('query')), 200))
     .openapi(acknowledgeRoute, async (c) => c.json(await deps.acknowledgments.acknowledge(c.get('ctx'), c.req.valid('param').id, c.req.valid('json').agreementVersion), 201))
     .openapi(acknowledgmentStatusRoute, async (c) => c.json(await deps.acknowledgments.status(c.get('ctx'), c.req.valid('param').id), 200));
 }

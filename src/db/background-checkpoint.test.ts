@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { openDatabase } from './database.ts';
+
+describe('background checkpoint', () => {
+  it("copies the write-ahead log into the database file from its own thread, and stops with the database", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-checkpoint-'));
+    const file = join(dir, 'db.sqlite');
+    const handle = openDatabase({ url: file, backgroundCheckpoint: true });
+    try {
+      await sql`create table notes (id integer primary key, body text not null)`.execute(handle.db);
+      const before = statSync(file).size;
+      await handle.db.transaction().execute(async (trx) => {
+        for (let i = 0; i < 200; i += 1) await sql`insert into notes (body) values (${'x'.repeat(4000)})`.execute(trx);
+      });
+      // The writer alone would checkpoint only past 512 MB of log: a bigger file means the checkpointer ran.
+      const until = Date.now() + 5000;
+      while (statSync(file).size <= before + 500_000 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.ok(statSync(file).size > before + 500_000, `the database file grew from ${before} to ${statSync(file).size} bytes`);
+    } finally {
+      await handle.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

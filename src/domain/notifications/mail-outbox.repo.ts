@@ -1,0 +1,115 @@
+import type { ExpressionBuilder } from 'kysely';
+import { bulkInsert } from '../../db/bulk-insert.ts';
+import type { Executor } from '../../db/database.ts';
+import type { DB, MailKind, MailOutboxTable } from '../../db/schema.ts';
+
+export interface Recipient {
+  id: string;
+  agencyId: string;
+  email: string | null;
+  name: string;
+}
+
+/** The workers' names and email addresses, for addressing notifications. */
+export async function findRecipients(db: Executor, workerIds: readonly string[]): Promise<Recipient[]> {
+  if (workerIds.length === 0) return [];
+  const rows = await db.selectFrom('workers').select(['id', 'agency_id', 'email', 'first_name', 'last_name']).where('id', 'in', [...new Set(workerIds)]).execute();
+  return rows.map((r) => ({ id: r.id, agencyId: r.agency_id, email: r.email, name: `${r.first_name} ${r.last_name}` }));
+}
+
+/** Deputies whose delegation covers `date`, with the workers they stand in for. */
+export async function findDeputiesOn(db: Executor, workerIds: readonly string[], date: string): Promise<{ deputyId: string; forWorkerId: string }[]> {
+  if (workerIds.length === 0) return [];
+  return db
+    .selectFrom('delegations')
+    .select(['deputy_worker_id as deputyId', 'worker_id as forWorkerId'])
+    .where('worker_id', 'in', [...new Set(workerIds)])
+    .where('starts_on', '<=', date)
+    .where('ends_on', '>=', date)
+    .execute();
+}
+
+export async function findAgencyTimeZone(db: Executor, agencyId: string): Promise<string> {
+  return (await db.selectFrom('agencies').select('time_zone').where('id', '=', agencyId).executeTakeFirst())?.time_zone ?? 'UTC';
+}
+
+export async function insertMails(db: Executor, rows: MailOutboxTable[]): Promise<void> {
+  await bulkInsert(db, 'mail_outbox', rows);
+}
+
+export interface OutgoingMail {
+  id: string;
+  to: string;
+  subject: string;
+  body: string;
+  attempts: number;
+}
+
+/**
+ * Leases up to `limit` due mails to `owner` until `leaseUntil`; the conditional update lets
+ * several nodes claim at once, each mail going to whichever update reaches it first.
+ */
+export async function claimDueMails(db: Executor, claim: { now: string; limit: number; owner: string; leaseUntil: string }): Promise<OutgoingMail[]> {
+  const free = (eb: ExpressionBuilder<DB, 'mail_outbox'>) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<=', claim.now)]);
+  const ids = await db.selectFrom('mail_outbox').select('id').where('status', '=', 'pending').where('due_at', '<=', claim.now).where(free).orderBy('due_at').limit(claim.limit).execute();
+  if (ids.length === 0) return [];
+  const idList = ids.map((r) => r.id);
+  await db.updateTable('mail_outbox').set({ lease_owner: claim.owner, lease_expires_at: claim.leaseUntil }).where('id', 'in', idList).where('status', '=', 'pending').where(free).execute();
+  const rows = await db
+    .selectFrom('mail_outbox')
+    .select(['id', 'to_address', 'subject', 'body', 'attempts'])
+    .where('id', 'in', idList)
+    .where('lease_owner', '=', claim.owner)
+    .where('lease_expires_at', '=', claim.leaseUntil)
+    .execute();
+  return rows.flatMap((r) => (r.to_address === null ? [] : [{ id: r.id, to: r.to_address, subject: r.subject, body: r.body, attempts: r.attempts }]));
+}
+
+export async function markSent(db: Executor, id: string, owner: string, at: string): Promise<void> {
+  await db
+    .updateTable('mail_outbox')
+    .set((eb) => ({ status: 'sent', sent_at: at, attempts: eb('attempts', '+', 1), lease_owner: null, lease_expires_at: null }))
+    .where('id', '=', id)
+    .where('lease_owner', '=', owner)
+    .execute();
+}
+
+/** Records a failed attempt: due again at `retryAt`, or failed for good when `retryAt` is null. */
+export async function recordMailFailure(db: Executor, id: string, owner: string, failure: { error: string; retryAt: string | null }): Promise<void> {
+  await db
+    .updateTable('mail_outbox')
+    .set((eb) => ({
+      status: failure.retryAt === null ? 'failed' : 'pending',
+      attempts: eb('attempts', '+', 1),
+      last_error: failure.error.slice(0, 2000),
+      ...(failure.retryAt === null ? {} : { due_at: failure.retryAt }),
+      lease_owner: null,
+      lease_expires_at: null,
+    }))
+    .where('id', '=', id)
+    .where('lease_owner', '=', owner)
+    .execute();
+}
+
+/**
+ * Workers who hold provisioned access, have not acknowledged the agreement version, and got no
+ * acknowledgment email since `since`.
+ */
+export async function listUnacknowledgedWorkers(db: Executor, agreementVersion: string, since: string, limit: number): Promise<string[]> {
+  const kinds: MailKind[] = ['acknowledgment_needed', 'acknowledgment_reminder'];
+  const rows = await db
+    .selectFrom('access_requests as r')
+    .select('r.subject_worker_id')
+    .distinct()
+    .where('r.status', '=', 'provisioned')
+    .where((eb) =>
+      eb.not(eb.exists(eb.selectFrom('acknowledgments as a').select('a.id').whereRef('a.worker_id', '=', 'r.subject_worker_id').where('a.agreement_version', '=', agreementVersion))),
+    )
+    .where((eb) =>
+      eb.not(eb.exists(eb.selectFrom('mail_outbox as m').select('m.id').whereRef('m.recipient_worker_id', '=', 'r.subject_worker_id').where('m.kind', 'in', kinds).where('m.created_at', '>', since))),
+    )
+    .orderBy('r.subject_worker_id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.subject_worker_id);
+}

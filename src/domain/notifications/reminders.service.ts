@@ -1,0 +1,52 @@
+import type { Database } from '../../db/database.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { accessAgreement } from '../requests/acknowledgments.service.ts';
+import * as requests from '../requests/requests.repo.ts';
+import * as repo from './mail-outbox.repo.ts';
+import type { Notifier } from './notifier.ts';
+import { nextReminderAt } from './reminder-schedule.ts';
+
+/** How long a worker who has not acknowledged the access agreement waits between reminders. */
+export const acknowledgmentReminderMs = 2 * 86_400_000;
+
+const batch = 500;
+
+export type ReminderService = ReturnType<typeof createReminderService>;
+
+/** Reminds approvers of stages nearing their deadline, and workers who have not acknowledged the agreement. */
+export function createReminderService(deps: { db: Database; clock: Clock; notifier: Notifier }) {
+  /** One reminder to each approver of the stage who has not decided, then the stage's next reminder time. */
+  async function remindApprovers(now: Date): Promise<number> {
+    const at = now.toISOString();
+    let sent = 0;
+    for (const due of await requests.listStagesDueReminder(deps.db, at, batch)) {
+      await deps.db.transaction().execute(async (trx) => {
+        const header = await requests.findRequest(trx, due.requestId);
+        const stage = header?.status === 'pending' ? (await requests.listStages(trx, header.id)).find((s) => s.id === due.stageId) : undefined;
+        if (!header || !stage || stage.status !== 'active' || !stage.activatedAt || !stage.dueAt) return;
+        const next = nextReminderAt(new Date(stage.activatedAt), new Date(stage.dueAt), now);
+        if (!(await requests.moveReminder(trx, stage.id, due.nextReminderAt, next))) return;
+        const decided = new Set(stage.decisions.map((d) => d.approverWorkerId));
+        await deps.notifier.notifyAboutRequest(trx, 'reminder', header, stage.approverIds.filter((id) => !decided.has(id)), { stageName: stage.name, dueAt: stage.dueAt });
+        sent += 1;
+      });
+    }
+    return sent;
+  }
+
+  /** Reminds each worker with provisioned access who has not acknowledged the agreement, every two days. */
+  async function remindAcknowledgments(now: Date): Promise<number> {
+    const since = new Date(now.getTime() - acknowledgmentReminderMs).toISOString();
+    const workers = await repo.listUnacknowledgedWorkers(deps.db, accessAgreement.version, since, batch);
+    for (const workerId of workers) {
+      await deps.db.transaction().execute((trx) => deps.notifier.askForAcknowledgment(trx, workerId, accessAgreement, true));
+    }
+    return workers.length;
+  }
+
+  async function processReminders(now: Date = deps.clock.now()): Promise<{ approvalReminders: number; acknowledgmentReminders: number }> {
+    return { approvalReminders: await remindApprovers(now), acknowledgmentReminders: await remindAcknowledgments(now) };
+  }
+
+  return { processReminders };
+}
