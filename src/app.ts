@@ -9,6 +9,9 @@ import { createAgencyService } from './domain/agencies/agencies.service.ts';
 import { createApplicationService } from './domain/applications/applications.service.ts';
 import { createAuditLog } from './domain/audit/audit.service.ts';
 import { createTokenService } from './domain/auth/tokens.service.ts';
+import { createConsoleSessionService } from './domain/console-users/console-sessions.service.ts';
+import { createConsoleUserService } from './domain/console-users/console-users.service.ts';
+import { createDashboardService } from './domain/dashboard/dashboard.service.ts';
 import { createFunctionService } from './domain/functions/functions.service.ts';
 import { createTemplateService } from './domain/templates/templates.service.ts';
 import { createUnitService } from './domain/units/units.service.ts';
@@ -20,6 +23,10 @@ import { createAssessmentService } from './domain/assessments/assessments.servic
 import { createAcknowledgmentService } from './domain/requests/acknowledgments.service.ts';
 import { createRequestWorkflow } from './domain/requests/request-workflow.service.ts';
 import { createRequestService } from './domain/requests/requests.service.ts';
+import { createApproverInbox } from './domain/requests/approver-inbox.service.ts';
+import { consoleFeatures } from './console/features.ts';
+import { createConsole } from './console/console.tsx';
+import type { ConsoleSettings } from './console/env.ts';
 import type { AppEnv } from './http/env.ts';
 import { createErrorHandler, errorBody } from './http/error-handler.ts';
 import { authenticate } from './http/middleware/authenticate.ts';
@@ -62,6 +69,8 @@ export interface AppDeps {
   dataDir?: string;
   /** Reads a secret a connector config names by environment variable (`tokenEnv`); none when not given. */
   secret?: (name: string) => string | undefined;
+  /** The web console's public address and single sign-on; by default http://localhost without SSO. */
+  console?: ConsoleSettings;
 }
 
 /** Every service, wired by hand: each factory gets exactly the dependencies it names. */
@@ -93,7 +102,11 @@ export function createServices(deps: AppDeps) {
   const scimUsers = createScimUserService({ db, dbKind: deps.dbKind, clock, audit, accounts });
   const scimGroups = createScimGroupService({ db, dbKind: deps.dbKind, clock, audit });
   const reconcile = createReconcileService({ db, clock, audit, secret: deps.secret ?? (() => undefined) });
-  return { audit, tokens, agencies, units, workers, applications, functions, templates, accounts, grants, workItems, access, approvals, requests, assessments, acknowledgments, leases, sources, sync, deliveries, reconcile, scimTokens, scimUsers, scimGroups };
+  const consoleUsers = createConsoleUserService({ db, clock, audit });
+  const consoleSessions = createConsoleSessionService({ db, clock, audit });
+  const inbox = createApproverInbox({ db, clock, requests });
+  const dashboard = createDashboardService({ db, clock });
+  return { consoleUsers, consoleSessions, inbox, dashboard, audit, tokens, agencies, units, workers, applications, functions, templates, accounts, grants, workItems, access, approvals, requests, assessments, acknowledgments, leases, sources, sync, deliveries, reconcile, scimTokens, scimUsers, scimGroups };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -127,6 +140,8 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.route('/api/v1', api);
   // SCIM has its own tokens, media type and error format: it is not under /api/v1's authentication.
   app.route('/scim/v2', createScimRoutes(services, deps.logger));
+  // The console comes last: its pages answer only what the API and SCIM did not.
+  app.route('/', createConsole(services, deps.console ?? { publicUrl: 'http://localhost', oidc: null }, deps.logger, consoleFeatures()));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'An API token from `gatehouse token create`.' });
   app.doc31('/openapi.json', {

@@ -5,6 +5,7 @@ import * as sync from './migrations/0002-sync.ts';
 import * as scim from './migrations/0003-scim.ts';
 import * as outbox from './migrations/0004-outbox.ts';
 import * as requests from './migrations/0005-requests.ts';
+import * as consoleSignIn from './migrations/0009-console.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-core': core,
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003-scim': scim,
   '0004-outbox': outbox,
   '0005-requests': requests,
+  '0009-console': consoleSignIn,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
