@@ -10,6 +10,9 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GATEHOUSE_PUBLIC_URL: z.string().trim().url().max(2000).optional(),
   GATEHOUSE_LDAP_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  GATEHOUSE_OIDC_ISSUER: z.string().trim().url().max(2000).optional(),
+  GATEHOUSE_OIDC_CLIENT_ID: z.string().trim().min(1).max(500).optional(),
+  GATEHOUSE_OIDC_CLIENT_SECRET: z.string().min(1).max(2000).optional(),
 });
 
 export interface Config {
@@ -25,6 +28,8 @@ export interface Config {
   publicUrl: string;
   /** How often `serve` polls LDAP sources for changes (the immediate path for an LDAP disable). */
   ldapPollSeconds: number;
+  /** Console single sign-on through OpenID Connect; null when not configured. */
+  oidc: { issuer: string; clientId: string; clientSecret: string } | null;
   /** Reads the environment variable a connector config names for its secret (`tokenEnv`). */
   secret: (name: string) => string | undefined;
 }
@@ -37,6 +42,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration: ${problems}. See "Configuration" in the README.`);
   }
   const e = parsed.data;
+  const oidcParts = [e.GATEHOUSE_OIDC_ISSUER, e.GATEHOUSE_OIDC_CLIENT_ID, e.GATEHOUSE_OIDC_CLIENT_SECRET];
+  if (oidcParts.some(Boolean) && !oidcParts.every(Boolean)) {
+    throw new Error('Invalid configuration: single sign-on needs all of GATEHOUSE_OIDC_ISSUER, GATEHOUSE_OIDC_CLIENT_ID and GATEHOUSE_OIDC_CLIENT_SECRET. See "Console" in the README.');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -47,6 +56,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     publicUrl: e.GATEHOUSE_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     ldapPollSeconds: e.GATEHOUSE_LDAP_POLL_SECONDS,
+    oidc: e.GATEHOUSE_OIDC_ISSUER && e.GATEHOUSE_OIDC_CLIENT_ID && e.GATEHOUSE_OIDC_CLIENT_SECRET
+      ? { issuer: e.GATEHOUSE_OIDC_ISSUER, clientId: e.GATEHOUSE_OIDC_CLIENT_ID, clientSecret: e.GATEHOUSE_OIDC_CLIENT_SECRET }
+      : null,
     secret: (name) => env[name],
   };
 }

@@ -7,7 +7,7 @@ import { AppError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { type ConsoleEnv, type ConsoleSettings, contextOf } from './env.ts';
 import { Layout } from './layout.tsx';
-import type { ConsolePage, NavEntry } from './page.ts';
+import type { NavEntry } from './page.ts';
 import { cookieOptions, csrfValid, loadSession, securityHeaders, sessionCookie, setFlash } from './security.ts';
 import { consoleCss } from './styles.ts';
 
@@ -21,7 +21,11 @@ export interface ConsoleTools {
   redirect(c: Context<ConsoleEnv>, to: string, flash?: string): Response;
 }
 
-export type ConsoleFeature = Omit<ConsolePage, 'mount'> & { mount(app: Hono<ConsoleEnv>, tools: ConsoleTools): void };
+/** One feature's pages: its links in the navigation and its routes. Add a page by adding one of these. */
+export interface ConsoleFeature {
+  nav: NavEntry[];
+  mount(app: Hono<ConsoleEnv>, tools: ConsoleTools): void;
+}
 
 const agencyCookie = 'gh_agency';
 const publicPaths = new Set(['/sign-in', '/sign-in/sso', '/sign-in/sso/callback', '/console.css']);

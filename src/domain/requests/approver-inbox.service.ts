@@ -15,6 +15,7 @@ import type { RequestService } from './requests.service.ts';
 export interface InboxEntry extends Omit<repo.InboxRow, 'approverIds'> {
   /** Set when the actor decides in an absent approver's place. */
   asDeputyOf: string | null;
+  overdue: boolean;
 }
 
 /** What an approver sees before deciding: the request, who it is about, and what they hold now. */
@@ -24,6 +25,8 @@ export interface ApproverView {
   currentFunctions: { functionId: string; code: string; name: string }[];
   /** Display names of the functions and units the items name, by id. */
   names: Map<string, string>;
+  /** True when the current stage waits for the actor's decision (or a deputy's). */
+  awaitingMe: boolean;
 }
 
 export type ApproverInbox = ReturnType<typeof createApproverInbox>;
@@ -43,12 +46,13 @@ export function createApproverInbox(deps: { db: Database; clock: Clock; requests
   /** Pending requests whose current stage waits for the signed-in worker (or someone they deputise for). */
   async function awaitingMyDecision(ctx: RequestContext, page: PageRequest): Promise<Page<InboxEntry>> {
     const seats = await seatsOf(ctx);
+    const now = deps.clock.now().toISOString();
     const rows = await repo.listActiveStagesFor(deps.db, { approverIds: seats, agencyIds: agencyScope(ctx.actor, 'requests.decide'), afterRequestId: decodeCursor(page.cursor), limit: page.limit + 1 });
     const entries = rows
       .filter((r) => r.subjectWorkerId !== ctx.actor.workerId)
       .map(({ approverIds, ...row }) => {
         const named = JSON.parse(approverIds) as string[];
-        return { ...row, asDeputyOf: named.includes(ctx.actor.workerId ?? '') ? null : (named.find((id) => seats.includes(id)) ?? null) };
+        return { ...row, asDeputyOf: named.includes(ctx.actor.workerId ?? '') ? null : (named.find((id) => seats.includes(id)) ?? null), overdue: row.dueAt !== null && row.dueAt <= now };
       });
     return toPage(entries, page.limit, (e) => e.requestId);
   }
@@ -71,7 +75,11 @@ export function createApproverInbox(deps: { db: Database; clock: Clock; requests
       request.items.flatMap((i) => (i.functionId ? [i.functionId] : [])),
       request.items.flatMap((i) => (i.unitId ? [i.unitId] : [])),
     );
-    return { request, subject, currentFunctions, names };
+    const active = request.stages.find((s) => s.status === 'active');
+    const decided = new Set(active?.decisions.map((d) => d.approverWorkerId));
+    const involved = request.subjectWorkerId === ctx.actor.workerId || request.requesterWorkerId === ctx.actor.workerId;
+    const awaitingMe = request.status === 'pending' && !involved && (active?.approverIds.some((id) => seats.includes(id) && !decided.has(id)) ?? false);
+    return { request, subject, currentFunctions, names, awaitingMe };
   }
 
   /** Requests about the signed-in worker, newest first. */
