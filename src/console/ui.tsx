@@ -107,7 +107,7 @@ export function BarChart(props: { title: string; bars: { label: string; value: n
   return (
     <figure class="chart">
       <figcaption>{props.title}</figcaption>
-      <svg viewBox={`0 0 ${props.bars.length * (width + gap)} ${height + 30}`} role="img" aria-label={`${props.title}: ${props.bars.map((b) => `${b.label} ${b.value}`).join(', ')}`}>
+      <svg viewBox={`0 0 ${Math.max(props.bars.length, 14) * (width + gap)} ${height + 30}`} role="img" aria-label={`${props.title}: ${props.bars.map((b) => `${b.label} ${b.value}`).join(', ')}`}>
         {props.bars.map((b, i) => {
           const h = Math.round((b.value / max) * height);
           return (

@@ -43,7 +43,8 @@ export function signInFeature(): ConsoleFeature {
       const oidc: OidcClient | null = settings.oidc ? createOidcClient(settings.oidc, `${settings.publicUrl}/sign-in/sso/callback`) : null;
 
       function startSession(c: Context<ConsoleEnv>, session: NewSession, next: string): Response {
-        setCookie(c, sessionCookie, session.sessionId, { ...cookieOptions(settings), expires: new Date(session.expiresAt) });
+        // A browser-session cookie: the server decides when the session ends (expiry, sign-out everywhere).
+        setCookie(c, sessionCookie, session.sessionId, cookieOptions(settings));
         return c.redirect(safeNext(next), 303);
       }
 
