@@ -48,8 +48,7 @@ export function shortDate(instant: string | null | undefined): string {
   return instant ? instant.slice(0, 16).replace('T', ' ') : '';
 }
 
-/** The agency's worker with exactly this login id (case ignored), found through the indexed search. */
+/** The agency's worker with exactly this login id (case ignored). */
 export async function findWorkerByLogin(services: Services, ctx: RequestContext, agencyId: string, loginId: string): Promise<Worker | undefined> {
-  const found = await services.workers.list(ctx, agencyId, { search: loginId, limit: 20 });
-  return found.items.find((w) => w.loginId.toLowerCase() === loginId.toLowerCase());
+  return services.workers.findByLogin(ctx, agencyId, loginId.slice(0, 64));
 }

@@ -60,6 +60,13 @@ describe('the joiner story in the console, each role in its own browser', { skip
         const coordinator = await as(url, s.users.coordinatorA.login);
         assert.equal(new URL(coordinator.url()).pathname, '/queue');
         await screenshot(coordinator, 'coordinator-queue');
+        // 200% zoom of a 1280-pixel window: the page reflows instead of scrolling sideways.
+        await coordinator.setViewportSize({ width: 640, height: 900 });
+        assert.ok(await coordinator.evaluate('document.documentElement.scrollWidth <= 640'), 'the queue scrolls sideways at 200% zoom');
+        await screenshot(coordinator, 'coordinator-queue-200-percent');
+        await coordinator.keyboard.press('Tab');
+        assert.equal(await coordinator.evaluate('document.activeElement?.textContent'), 'Skip to content');
+        await coordinator.setViewportSize({ width: 1280, height: 720 });
         await coordinator.getByRole('link', { name: 'Assess Jo Joiner' }).click();
         await coordinator.getByLabel(/investigate reports of suspected child abuse/).check();
         await screenshot(coordinator, 'coordinator-assessment');

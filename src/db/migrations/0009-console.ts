@@ -30,5 +30,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('expires_at', 'text', (c) => c.notNull())
     .addColumn('revoked_at', 'text')
     .execute();
+  // Console pages on a large agency: the new-worker queue pages through one unit's active
+  // accounts by id, the dashboard counts enabled workers, the audit search filters by action.
+  await db.schema.createIndex('accounts_agency_unit_idx').on('accounts').columns(['agency_id', 'unit_id', 'status', 'id']).execute();
+  await db.schema.createIndex('workers_agency_enabled_idx').on('workers').columns(['agency_id', 'enabled']).execute();
+  await db.schema.createIndex('audit_events_agency_action_idx').on('audit_events').columns(['agency_id', 'action', 'seq']).execute();
+
   await db.schema.createIndex('console_sessions_user_idx').on('console_sessions').columns(['user_id', 'revoked_at']).execute();
 }
