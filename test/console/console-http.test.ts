@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { describeEachDatabase } from '../helpers/databases.ts';
 import { createTestKit, type TestKit } from '../helpers/kit.ts';
-import { addConsoleUser, password, setUpAgency } from './console-kit.ts';
+import { addConsoleUser, password, registerWorker, setUpAgency } from './console-kit.ts';
 
 /** A cookie jar over the in-process app, posting forms the way a browser does. */
 function browserLike(kit: TestKit) {
@@ -76,5 +76,35 @@ describeEachDatabase('console over HTTP', (current) => {
     assert.match(dashboard.html, /<svg[^>]*role="img"/);
     const chosen = await browser.request('POST', '/agency', { _csrf: browser.csrfOf(dashboard.html), agencyId: s.agency.id });
     assert.equal(chosen.status, 303);
+  });
+
+  it('takes an access request from the request form and refuses a denial without a reason', async () => {
+    const kit = createTestKit(current());
+    const s = await setUpAgency(kit);
+    const joiner = await registerWorker(kit, s.agency.id, s.cpsUnit, 'newbie01', 'Nel', 'Newbie', { supervisorId: s.supervisor.id });
+    await kit.services.accounts.open(kit.system, { workerId: joiner.id, applicationId: s.application });
+    const coordinator = browserLike(kit);
+    await coordinator.signIn(s.users.coordinatorA.login);
+    const form = await coordinator.request('GET', `/requests/new?worker=${joiner.id}`);
+    assert.match(form.html, /Request access for Nel Newbie/);
+    const empty = await coordinator.request('POST', '/requests', { _csrf: coordinator.csrfOf(form.html), subjectWorkerId: joiner.id, justification: '' });
+    assert.equal(empty.status, 422);
+    assert.match(empty.html, /id="justification-error">/);
+    const sent = await coordinator.request('POST', '/requests', { _csrf: coordinator.csrfOf(form.html), subjectWorkerId: joiner.id, justification: 'Joins CPS intake', functionIds: s.caseworkerFn, unitId: s.cpsUnit });
+    assert.equal(sent.status, 303);
+    const requestPath = sent.headers.get('location') ?? '';
+    assert.match(requestPath, /^\/requests\/[0-9a-f-]{36}$/);
+
+    const supervisor = browserLike(kit);
+    await supervisor.signIn(s.users.supervisor.login);
+    const view = await supervisor.request('GET', requestPath);
+    assert.match(view.html, /Nel Newbie holds no business functions now/);
+    const unexplained = await supervisor.request('POST', `${requestPath}/decision`, { _csrf: supervisor.csrfOf(view.html), decision: 'deny' });
+    assert.equal(unexplained.status, 422);
+    assert.match(unexplained.html, /id="comment-error">Give the reason for the denial./);
+    const denied = await supervisor.request('POST', `${requestPath}/decision`, { _csrf: supervisor.csrfOf(view.html), decision: 'deny', comment: 'Not in my unit yet' });
+    assert.equal(denied.status, 303);
+    const request = await kit.services.requests.get(kit.system, requestPath.split('/')[2] ?? '');
+    assert.equal(request.status, 'denied');
   });
 });
