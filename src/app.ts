@@ -5,6 +5,7 @@ import { createReconcileService } from './connectors/scim-client/reconcile.ts';
 import type { Database, DatabaseKind } from './db/database.ts';
 import { createEffectiveAccessService } from './domain/access/effective-access.service.ts';
 import { createAccountService } from './domain/accounts/accounts.service.ts';
+import { createNewWorkerQueue } from './domain/accounts/new-worker-queue.service.ts';
 import { createAgencyService } from './domain/agencies/agencies.service.ts';
 import { createApplicationService } from './domain/applications/applications.service.ts';
 import { createAuditLog } from './domain/audit/audit.service.ts';
@@ -106,7 +107,8 @@ export function createServices(deps: AppDeps) {
   const consoleSessions = createConsoleSessionService({ db, clock, audit });
   const inbox = createApproverInbox({ db, clock, requests });
   const dashboard = createDashboardService({ db, clock });
-  return { consoleUsers, consoleSessions, inbox, dashboard, audit, tokens, agencies, units, workers, applications, functions, templates, accounts, grants, workItems, access, approvals, requests, assessments, acknowledgments, leases, sources, sync, deliveries, reconcile, scimTokens, scimUsers, scimGroups };
+  const newWorkers = createNewWorkerQueue({ db });
+  return { consoleUsers, consoleSessions, inbox, dashboard, newWorkers, audit, tokens, agencies, units, workers, applications, functions, templates, accounts, grants, workItems, access, approvals, requests, assessments, acknowledgments, leases, sources, sync, deliveries, reconcile, scimTokens, scimUsers, scimGroups };
 }
 
 export type Services = ReturnType<typeof createServices>;

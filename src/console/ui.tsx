@@ -80,7 +80,7 @@ export function SelectField(props: FieldProps & { options: { value: string; labe
 }
 
 /** "Next page" keeps the search; the cursor comes from the service's page. */
-export function Pager(props: { path: string; params: Record<string, string | undefined>; nextCursor: string | null; first: boolean }) {
+export function Pager(props: { path: string; params: Record<string, string | undefined>; nextCursor: string | null; first: boolean; cursorName?: string }) {
   const query = (extra: Record<string, string>) => {
     const entries = Object.entries({ ...props.params, ...extra }).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '');
     return entries.length > 0 ? `${props.path}?${new URLSearchParams(entries).toString()}` : props.path;
@@ -89,7 +89,7 @@ export function Pager(props: { path: string; params: Record<string, string | und
   return (
     <nav class="pager" aria-label="Pages">
       {props.first ? null : <a href={query({})}>First page</a>}
-      {props.nextCursor ? <a href={query({ cursor: props.nextCursor })} rel="next">Next page</a> : null}
+      {props.nextCursor ? <a href={query({ [props.cursorName ?? 'cursor']: props.nextCursor })} rel="next">Next page</a> : null}
     </nav>
   );
 }

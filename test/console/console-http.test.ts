@@ -107,4 +107,24 @@ describeEachDatabase('console over HTTP', (current) => {
     const request = await kit.services.requests.get(kit.system, requestPath.split('/')[2] ?? '');
     assert.equal(request.status, 'denied');
   });
+
+  it('pages and searches the queue of new workers', async () => {
+    const kit = createTestKit(current());
+    const s = await setUpAgency(kit);
+    for (let i = 0; i < 30; i += 1) {
+      const worker = await registerWorker(kit, s.agency.id, s.cpsUnit, `joiner${String(i).padStart(2, '0')}`, 'New', `Person${String(i).padStart(2, '0')}`);
+      await kit.services.accounts.open(kit.system, { workerId: worker.id, applicationId: s.application });
+    }
+    const coordinator = browserLike(kit);
+    await coordinator.signIn(s.users.coordinatorA.login);
+    const first = await coordinator.request('GET', '/queue');
+    assert.equal((first.html.match(/>Assess New /g) ?? []).length, 25);
+    const next = /href="(\/queue\?new=[^"]+)"/.exec(first.html)?.[1];
+    assert.ok(next, 'a next-page link for the queue');
+    const second = await coordinator.request('GET', next.replaceAll('&amp;', '&'));
+    assert.equal((second.html.match(/>Assess New /g) ?? []).length, 5);
+    const found = await coordinator.request('GET', '/queue?q=person07');
+    assert.equal((found.html.match(/>Assess New /g) ?? []).length, 1);
+    assert.match(found.html, />Assess New Person07</);
+  });
 });

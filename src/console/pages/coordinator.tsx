@@ -19,36 +19,38 @@ async function queuePage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
   const agency = await tools.agencyOf(c);
   const newCursor = c.req.query('new') || undefined;
   const flightCursor = c.req.query('flight') || undefined;
-  const awaiting = await tools.services.accounts.listForAgency(ctx, agency.id, { awaitingAssessment: true, limit: 25, cursor: newCursor });
+  const search = c.req.query('q')?.trim().slice(0, 100) || undefined;
+  const awaiting = await tools.services.newWorkers.list(ctx, agency.id, { search, limit: 25, cursor: newCursor });
   const inFlight = await tools.services.requests.list(ctx, agency.id, { status: 'pending', limit: 25, cursor: flightCursor });
-  const names = await workersById(tools.services, ctx, [...awaiting.items.map((a) => a.workerId), ...inFlight.items.map((r) => r.subjectWorkerId)]);
+  const names = await workersById(tools.services, ctx, inFlight.items.map((r) => r.subjectWorkerId));
   return tools.render(
     c, 'Security coordinator: your queues',
     <>
       <h2 id="new-workers">New workers awaiting assessment</h2>
       <p>Their accounts sit in the holding unit with no access until you assess them.</p>
-      {awaiting.items.length === 0 ? <p>Nobody is waiting for an assessment.</p> : (
+      <form method="get" action="/queue" class="inline" role="search">
+        <div class="field"><label for="q">Search new workers by name or login</label><input type="search" id="q" name="q" value={search ?? ''} /></div>
+        <button type="submit">Search</button>
+      </form>
+      {awaiting.items.length === 0 ? <p>{search ? 'No new worker matches.' : 'Nobody is waiting for an assessment.'}</p> : (
         <div class="table-wrap">
           <table aria-labelledby="new-workers">
             <thead><tr><th scope="col">Worker</th><th scope="col">Login</th><th scope="col">Job type</th><th scope="col">Account opened</th><th scope="col">Action</th></tr></thead>
             <tbody>
-              {awaiting.items.map((a) => {
-                const w = names.get(a.workerId);
-                return (
-                  <tr>
-                    <td><a href={`/workers/${a.workerId}`}>{fullName(w)}</a></td>
-                    <td>{w?.loginId}</td>
-                    <td>{w?.jobType}</td>
-                    <td>{shortDate(a.createdAt)}</td>
-                    <td><a href={`/workers/${a.workerId}/assessment`}>Assess {fullName(w)}</a></td>
-                  </tr>
-                );
-              })}
+              {awaiting.items.map((a) => (
+                <tr>
+                  <td><a href={`/workers/${a.workerId}`}>{fullName(a)}</a></td>
+                  <td>{a.loginId}</td>
+                  <td>{a.jobType}</td>
+                  <td>{shortDate(a.openedAt)}</td>
+                  <td><a href={`/workers/${a.workerId}/assessment`}>Assess {fullName(a)}</a></td>
+                </tr>
+              ))}
             </tbody>
           </table>
         </div>
       )}
-      <Pager path="/queue" params={{ flight: flightCursor }} nextCursor={awaiting.nextCursor} first={!newCursor} />
+      <Pager path="/queue" params={{ q: search, flight: flightCursor }} nextCursor={awaiting.nextCursor} first={!newCursor} cursorName="new" />
       <h2 id="in-flight">Requests in flight</h2>
       {inFlight.items.length === 0 ? <p>No request is waiting for approval.</p> : (
         <div class="table-wrap">
@@ -67,7 +69,7 @@ async function queuePage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
           </table>
         </div>
       )}
-      <Pager path="/queue" params={{ new: newCursor }} nextCursor={inFlight.nextCursor} first={!flightCursor} />
+      <Pager path="/queue" params={{ q: search, new: newCursor }} nextCursor={inFlight.nextCursor} first={!flightCursor} cursorName="flight" />
     </>,
     { agency },
   );
