@@ -106,6 +106,10 @@ describeEachDatabase('console over HTTP', (current) => {
     assert.equal(denied.status, 303);
     const request = await kit.services.requests.get(kit.system, requestPath.split('/')[2] ?? '');
     assert.equal(request.status, 'denied');
+    const found = await coordinator.request('GET', '/requests?worker=NEWBIE01&status=denied');
+    assert.match(found.html, /<td>Nel Newbie<\/td>/);
+    const none = await coordinator.request('GET', '/requests?worker=newbie01&status=pending');
+    assert.match(none.html, /No requests match./);
   });
 
   it('pages and searches the queue of new workers', async () => {

@@ -4,9 +4,9 @@ import { AppError } from '../../shared/errors.ts';
 import type { ConsoleFeature, ConsoleTools } from '../console.tsx';
 import { type ConsoleEnv, contextOf } from '../env.ts';
 import { formValues, list, optional, text, validate } from '../forms.ts';
-import { agencyUnits, applicationFunctions, fullName, mainApplication, shortDate, unitOptions, workersById } from '../lookups.ts';
+import { agencyUnits, applicationFunctions, findWorkerByLogin, fullName, mainApplication, shortDate, unitOptions, workersById } from '../lookups.ts';
 import { hasRole } from '../page.ts';
-import { Badge, CsrfField, ErrorSummary, type FieldErrors, Pager, SelectField, TextArea } from '../ui.tsx';
+import { Badge, CsrfField, ErrorSummary, type FieldErrors, Pager, SelectField, TextArea, TextField } from '../ui.tsx';
 
 type FormState = { errors?: FieldErrors; message?: string; values?: Record<string, string | string[]> };
 
@@ -26,13 +26,18 @@ async function listPage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
   const agency = await tools.agencyOf(c);
   const status = requestStatuses.find((s) => s === c.req.query('status'));
   const cursor = c.req.query('cursor') || undefined;
-  const page = await tools.services.requests.list(ctx, agency.id, { status, limit: 50, cursor });
+  const login = c.req.query('worker')?.trim().slice(0, 64) || undefined;
+  const subject = login ? await findWorkerByLogin(tools.services, ctx, agency.id, login) : undefined;
+  const page = login
+    ? subject ? await tools.services.inbox.requestsAbout(ctx, subject.id, { status, limit: 50, cursor }) : { items: [], nextCursor: null }
+    : await tools.services.requests.list(ctx, agency.id, { status, limit: 50, cursor });
   const names = await workersById(tools.services, ctx, page.items.map((r) => r.subjectWorkerId));
   return tools.render(
     c, 'Access requests',
     <>
       <form method="get" action="/requests" class="inline" role="search">
         <SelectField name="status" label="Status" options={requestStatuses.map((s) => ({ value: s, label: s }))} value={status} blank="Any status" />
+        <TextField name="worker" label="About the worker with login id" value={login} />
         <button type="submit">Show</button>
       </form>
       <table>
@@ -49,8 +54,8 @@ async function listPage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
           ))}
         </tbody>
       </table>
-      {page.items.length === 0 ? <p>No requests match.</p> : null}
-      <Pager path="/requests" params={{ status }} nextCursor={page.nextCursor} first={!cursor} />
+      {page.items.length === 0 ? <p>{login && !subject ? `No worker with login id ${login} in ${agency.name}.` : 'No requests match.'}</p> : null}
+      <Pager path="/requests" params={{ status, worker: login }} nextCursor={page.nextCursor} first={!cursor} />
     </>,
     { agency },
   );

@@ -92,15 +92,21 @@ export async function findNames(db: Executor, functionIds: string[], unitIds: st
 
 export interface RequestAbout {
   id: string;
+  subjectWorkerId: string;
   status: RequestStatus;
   justification: string;
+  riskLevel: 'low' | 'medium' | 'high';
   submittedAt: string | null;
   closedAt: string | null;
 }
 
 /** Requests about one worker, newest first. */
-export async function listRequestsAbout(db: Executor, query: { workerId: string; beforeId?: string | undefined; limit: number }): Promise<RequestAbout[]> {
-  let q = db.selectFrom('access_requests').select(['id', 'status', 'justification', 'submitted_at as submittedAt', 'closed_at as closedAt']).where('subject_worker_id', '=', query.workerId);
+export async function listRequestsAbout(db: Executor, query: { workerId: string; status?: RequestStatus | undefined; beforeId?: string | undefined; limit: number }): Promise<RequestAbout[]> {
+  let q = db
+    .selectFrom('access_requests')
+    .select(['id', 'subject_worker_id as subjectWorkerId', 'status', 'justification', 'risk_level as riskLevel', 'submitted_at as submittedAt', 'closed_at as closedAt'])
+    .where('subject_worker_id', '=', query.workerId);
+  if (query.status) q = q.where('status', '=', query.status);
   if (query.beforeId) q = q.where('id', '<', query.beforeId);
   return q.orderBy('id', 'desc').limit(query.limit).execute();
 }

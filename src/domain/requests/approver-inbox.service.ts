@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database.ts';
+import type { RequestStatus } from '../../db/schema.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { calendarDateAt } from '../../shared/dates.ts';
 import { AppError } from '../../shared/errors.ts';
@@ -7,7 +8,7 @@ import { type Page, type PageRequest, decodeCursor, toPage } from '../../shared/
 import { findAgency } from '../agencies/agencies.repo.ts';
 import { findDelegatorsOn } from '../approvals/approvals.repo.ts';
 import type { RequestContext } from '../auth/actor.ts';
-import { agencyScope, hasPermission } from '../auth/permissions.ts';
+import { agencyScope, authorize, hasPermission } from '../auth/permissions.ts';
 import * as repo from './approver-inbox.repo.ts';
 import type { AccessRequest } from './requests.schemas.ts';
 import type { RequestService } from './requests.service.ts';
@@ -90,5 +91,14 @@ export function createApproverInbox(deps: { db: Database; clock: Clock; requests
     return toPage(rows, page.limit, (r) => r.id);
   }
 
-  return { awaitingMyDecision, approverView, requestsAboutMe };
+  /** Requests about one worker of an agency the actor may read requests in, newest first. */
+  async function requestsAbout(ctx: RequestContext, workerId: string, filter: PageRequest & { status?: RequestStatus | undefined }): Promise<Page<repo.RequestAbout>> {
+    const subject = isId(workerId) ? await repo.findSubjectSummary(deps.db, workerId) : undefined;
+    if (!subject) throw new AppError('worker.not_found', 'No worker with that id.');
+    authorize(ctx.actor, 'requests.read', subject.agencyId, 'worker.not_found', 'worker');
+    const rows = await repo.listRequestsAbout(deps.db, { workerId: subject.id, status: filter.status, beforeId: decodeCursor(filter.cursor), limit: filter.limit + 1 });
+    return toPage(rows, filter.limit, (r) => r.id);
+  }
+
+  return { awaitingMyDecision, approverView, requestsAboutMe, requestsAbout };
 }
