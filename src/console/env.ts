@@ -1,4 +1,6 @@
+import type { Context } from 'hono';
 import type { RequestContext } from '../domain/auth/actor.ts';
+import { AppError } from '../shared/errors.ts';
 import type { SignedIn } from '../domain/console-users/console-sessions.service.ts';
 
 /** What the console's middleware puts on the Hono context. */
@@ -28,4 +30,11 @@ export interface OidcSettings {
 
 export function contextOf(signedIn: SignedIn, requestId: string): RequestContext {
   return { actor: signedIn.actor, requestId };
+}
+
+/** The signed-in user's context for service calls; the guard has already sent everyone else to sign in. */
+export function requireContext(c: Context<ConsoleEnv>): RequestContext {
+  const signedIn = c.get('signedIn');
+  if (!signedIn) throw new AppError('auth.unauthenticated', 'Sign in first.');
+  return contextOf(signedIn, c.get('requestId'));
 }

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { AppError } from '../shared/errors.ts';
 import type { z } from 'zod';
 import type { ConsoleEnv } from './env.ts';
 import type { FieldErrors } from './ui.tsx';
@@ -42,4 +43,10 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown): { ok: 
     errors[field] ??= issue.message;
   }
   return { ok: false, errors };
+}
+
+/** What a refused change says to the person who tried it; anything but a refusal is rethrown. */
+export function refusalMessage(error: unknown): string {
+  if (error instanceof AppError && error.status < 500) return error.message;
+  throw error;
 }

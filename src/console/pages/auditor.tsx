@@ -4,17 +4,11 @@ import { calendarDateSchema } from '../../domain/workers/workers.schemas.ts';
 import type { AuditListFilter } from '../../domain/audit/audit.service.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { ConsoleFeature, ConsoleTools } from '../console.tsx';
-import { type ConsoleEnv, contextOf } from '../env.ts';
+import { type ConsoleEnv, requireContext } from '../env.ts';
 import { validate } from '../forms.ts';
 import { findWorkerByLogin, fullName, mainApplication, shortDate } from '../lookups.ts';
 import { hasRole } from '../page.ts';
 import { CsrfField, ErrorSummary, Pager, TextField } from '../ui.tsx';
-
-function signedInContext(c: Context<ConsoleEnv>) {
-  const signedIn = c.get('signedIn');
-  if (!signedIn) throw new AppError('auth.unauthenticated', 'Sign in first.');
-  return contextOf(signedIn, c.get('requestId'));
-}
 
 const searchSchema = z.strictObject({
   action: z.string().trim().max(100).regex(/^[a-z_.]*$/, 'Use an action name such as "request.approved".').optional(),
@@ -28,7 +22,7 @@ function auditFilter(c: Context<ConsoleEnv>) {
 }
 
 async function auditPage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
-  const ctx = signedInContext(c);
+  const ctx = requireContext(c);
   const agency = await tools.agencyOf(c);
   const { raw, parsed } = auditFilter(c);
   const cursor = c.req.query('cursor') || undefined;
@@ -75,7 +69,7 @@ function csvCell(value: unknown): string {
 }
 
 async function accessOnDatePage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
-  const ctx = signedInContext(c);
+  const ctx = requireContext(c);
   const agency = await tools.agencyOf(c);
   const login = c.req.query('login')?.trim().slice(0, 64) ?? '';
   const date = c.req.query('date') ?? '';
@@ -126,12 +120,12 @@ export function auditorFeature(): ConsoleFeature {
     mount(app, tools) {
       app.get('/audit', (c) => auditPage(c, tools));
       app.post('/audit/verify', async (c) => {
-        const result = await tools.services.audit.verifyFor(signedInContext(c));
+        const result = await tools.services.audit.verifyFor(requireContext(c));
         const text = result.ok ? `The audit chain holds: ${result.eventsChecked} events verified.` : `The audit chain is BROKEN at event ${result.firstBreak?.seq}: ${result.firstBreak?.problem}`;
         return tools.redirect(c, '/audit', text);
       });
       app.get('/audit.csv', async (c) => {
-        const ctx = signedInContext(c);
+        const ctx = requireContext(c);
         const agency = await tools.agencyOf(c);
         const { parsed } = auditFilter(c);
         if (!parsed.ok) throw new AppError('request.invalid', 'The search is not valid; correct it on the audit page first.');

@@ -1,21 +1,14 @@
 import type { Context } from 'hono';
 import { createAssessmentSchema, submitAssessmentSchema } from '../../domain/assessments/assessments.schemas.ts';
-import { AppError } from '../../shared/errors.ts';
 import type { ConsoleFeature, ConsoleTools } from '../console.tsx';
-import { type ConsoleEnv, contextOf } from '../env.ts';
-import { formValues, list, optional, text, validate } from '../forms.ts';
+import { type ConsoleEnv, requireContext } from '../env.ts';
+import { formValues, refusalMessage, list, optional, text, validate } from '../forms.ts';
 import { agencyUnits, fullName, mainApplication, shortDate, unitOptions, workersById } from '../lookups.ts';
 import { hasRole } from '../page.ts';
 import { Badge, CsrfField, ErrorSummary, type FieldErrors, Pager, SelectField, TextArea } from '../ui.tsx';
 
-function signedInContext(c: Context<ConsoleEnv>) {
-  const signedIn = c.get('signedIn');
-  if (!signedIn) throw new AppError('auth.unauthenticated', 'Sign in first.');
-  return contextOf(signedIn, c.get('requestId'));
-}
-
 async function queuePage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
-  const ctx = signedInContext(c);
+  const ctx = requireContext(c);
   const agency = await tools.agencyOf(c);
   const newCursor = c.req.query('new') || undefined;
   const flightCursor = c.req.query('flight') || undefined;
@@ -76,7 +69,7 @@ async function queuePage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
 }
 
 async function assessmentForm(c: Context<ConsoleEnv>, tools: ConsoleTools, state: { errors?: FieldErrors; message?: string; values?: Record<string, string | string[]> } = {}, status = 200) {
-  const ctx = signedInContext(c);
+  const ctx = requireContext(c);
   const worker = await tools.services.workers.get(ctx, c.req.param('id') ?? '');
   const survey = tools.services.assessments.survey();
   const units = await agencyUnits(tools.services, ctx, worker.agencyId);
@@ -109,7 +102,7 @@ async function assessmentForm(c: Context<ConsoleEnv>, tools: ConsoleTools, state
 }
 
 async function assessmentPage(c: Context<ConsoleEnv>, tools: ConsoleTools, state: { errors?: FieldErrors; message?: string; values?: Record<string, string | string[]> } = {}, status = 200) {
-  const ctx = signedInContext(c);
+  const ctx = requireContext(c);
   const assessment = await tools.services.assessments.get(ctx, c.req.param('id') ?? '');
   const worker = await tools.services.workers.get(ctx, assessment.workerId);
   const units = await agencyUnits(tools.services, ctx, assessment.agencyId);
@@ -151,11 +144,6 @@ async function assessmentPage(c: Context<ConsoleEnv>, tools: ConsoleTools, state
   );
 }
 
-function messageOf(error: unknown): string {
-  if (error instanceof AppError && error.status < 500) return error.message;
-  throw error;
-}
-
 /** The security coordinator's home: queues, the assessment and its request. */
 export function coordinatorFeature(): ConsoleFeature {
   return {
@@ -164,7 +152,7 @@ export function coordinatorFeature(): ConsoleFeature {
       app.get('/queue', (c) => queuePage(c, tools));
       app.get('/workers/:id/assessment', (c) => assessmentForm(c, tools));
       app.post('/workers/:id/assessment', async (c) => {
-        const ctx = signedInContext(c);
+        const ctx = requireContext(c);
         const values = await formValues(c);
         const survey = tools.services.assessments.survey();
         const answers: Record<string, unknown> = { coveredUnitIds: list(values, 'coveredUnitIds') };
@@ -176,12 +164,12 @@ export function coordinatorFeature(): ConsoleFeature {
           const assessment = await tools.services.assessments.complete(ctx, c.req.param('id'), parsed.data);
           return tools.redirect(c, `/assessments/${assessment.id}`, 'Assessment recorded. Check the proposed access and send it for approval.');
         } catch (error) {
-          return assessmentForm(c, tools, { message: messageOf(error), values }, 422);
+          return assessmentForm(c, tools, { message: refusalMessage(error), values }, 422);
         }
       });
       app.get('/assessments/:id', (c) => assessmentPage(c, tools));
       app.post('/assessments/:id/request', async (c) => {
-        const ctx = signedInContext(c);
+        const ctx = requireContext(c);
         const values = await formValues(c);
         const justifications = Object.keys(values)
           .filter((k) => k.startsWith('justify_'))
@@ -192,7 +180,7 @@ export function coordinatorFeature(): ConsoleFeature {
           const { requestId } = await tools.services.assessments.submit(ctx, c.req.param('id'), parsed.data);
           return tools.redirect(c, `/requests/${requestId}`, 'The access request is submitted and waits for its approvers.');
         } catch (error) {
-          return assessmentPage(c, tools, { message: messageOf(error), values: { ...values, unitId: optional(values, 'unitId') ?? '' } }, 422);
+          return assessmentPage(c, tools, { message: refusalMessage(error), values: { ...values, unitId: optional(values, 'unitId') ?? '' } }, 422);
         }
       });
     },

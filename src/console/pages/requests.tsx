@@ -1,28 +1,16 @@
 import type { Context } from 'hono';
 import { createRequestSchema, decideSchema, requestStatuses } from '../../domain/requests/requests.schemas.ts';
-import { AppError } from '../../shared/errors.ts';
 import type { ConsoleFeature, ConsoleTools } from '../console.tsx';
-import { type ConsoleEnv, contextOf } from '../env.ts';
-import { formValues, list, optional, text, validate } from '../forms.ts';
+import { type ConsoleEnv, requireContext } from '../env.ts';
+import { formValues, refusalMessage, list, optional, text, validate } from '../forms.ts';
 import { agencyUnits, applicationFunctions, findWorkerByLogin, fullName, mainApplication, shortDate, unitOptions, workersById } from '../lookups.ts';
 import { hasRole } from '../page.ts';
 import { Badge, CsrfField, ErrorSummary, type FieldErrors, Pager, SelectField, TextArea, TextField } from '../ui.tsx';
 
 type FormState = { errors?: FieldErrors; message?: string; values?: Record<string, string | string[]> };
 
-function signedInContext(c: Context<ConsoleEnv>) {
-  const signedIn = c.get('signedIn');
-  if (!signedIn) throw new AppError('auth.unauthenticated', 'Sign in first.');
-  return contextOf(signedIn, c.get('requestId'));
-}
-
-function messageOf(error: unknown): string {
-  if (error instanceof AppError && error.status < 500) return error.message;
-  throw error;
-}
-
 async function listPage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
-  const ctx = signedInContext(c);
+  const ctx = requireContext(c);
   const agency = await tools.agencyOf(c);
   const status = requestStatuses.find((s) => s === c.req.query('status'));
   const cursor = c.req.query('cursor') || undefined;
@@ -62,7 +50,7 @@ async function listPage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
 }
 
 async function newRequestForm(c: Context<ConsoleEnv>, tools: ConsoleTools, workerId: string, state: FormState = {}, status = 200) {
-  const ctx = signedInContext(c);
+  const ctx = requireContext(c);
   const worker = await tools.services.workers.get(ctx, workerId);
   const application = await mainApplication(tools.services, ctx);
   const functions = (await applicationFunctions(tools.services, ctx, application.id)).filter((f) => f.requestable);
@@ -96,7 +84,7 @@ async function newRequestForm(c: Context<ConsoleEnv>, tools: ConsoleTools, worke
 }
 
 async function requestPage(c: Context<ConsoleEnv>, tools: ConsoleTools, state: FormState = {}, status = 200) {
-  const ctx = signedInContext(c);
+  const ctx = requireContext(c);
   const view = await tools.services.inbox.approverView(ctx, c.req.param('id') ?? '');
   const { request, subject } = view;
   const values = state.values ?? {};
@@ -166,7 +154,7 @@ async function requestPage(c: Context<ConsoleEnv>, tools: ConsoleTools, state: F
 }
 
 async function inboxPage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
-  const ctx = signedInContext(c);
+  const ctx = requireContext(c);
   const cursor = c.req.query('cursor') || undefined;
   const page = await tools.services.inbox.awaitingMyDecision(ctx, { limit: 50, cursor });
   return tools.render(
@@ -204,7 +192,7 @@ export function requestsFeature(): ConsoleFeature {
       app.get('/inbox', (c) => inboxPage(c, tools));
       app.get('/requests/new', (c) => newRequestForm(c, tools, c.req.query('worker') ?? ''));
       app.post('/requests', async (c) => {
-        const ctx = signedInContext(c);
+        const ctx = requireContext(c);
         const values = await formValues(c);
         const workerId = text(values, 'subjectWorkerId');
         const worker = await tools.services.workers.get(ctx, workerId);
@@ -224,12 +212,12 @@ export function requestsFeature(): ConsoleFeature {
           const request = await tools.services.requests.create(ctx, worker.agencyId, parsed.data);
           return tools.redirect(c, `/requests/${request.id}`, 'The access request is submitted and waits for its approvers.');
         } catch (error) {
-          return newRequestForm(c, tools, worker.id, { message: messageOf(error), values }, 422);
+          return newRequestForm(c, tools, worker.id, { message: refusalMessage(error), values }, 422);
         }
       });
       app.get('/requests/:id', (c) => requestPage(c, tools));
       app.post('/requests/:id/decision', async (c) => {
-        const ctx = signedInContext(c);
+        const ctx = requireContext(c);
         const values = await formValues(c);
         const comment = optional(values, 'comment');
         const parsed = validate(decideSchema, { decision: text(values, 'decision') || undefined, comment, version: Number(text(values, 'version')) || undefined });
@@ -241,7 +229,7 @@ export function requestsFeature(): ConsoleFeature {
           await tools.services.requests.decide(ctx, c.req.param('id'), parsed.data);
           return tools.redirect(c, '/inbox', `Your decision (${parsed.data.decision}) is recorded.`);
         } catch (error) {
-          return requestPage(c, tools, { message: messageOf(error), values }, 422);
+          return requestPage(c, tools, { message: refusalMessage(error), values }, 422);
         }
       });
     },

@@ -1,29 +1,17 @@
 import type { Context } from 'hono';
 import { createConsoleUserSchema, resetPasswordSchema } from '../../domain/console-users/console-users.schemas.ts';
 import { roles } from '../../domain/auth/tokens.schemas.ts';
-import { AppError } from '../../shared/errors.ts';
 import type { ConsoleFeature, ConsoleTools } from '../console.tsx';
-import { type ConsoleEnv, contextOf } from '../env.ts';
-import { formValues, optional, text, validate } from '../forms.ts';
+import { type ConsoleEnv, requireContext } from '../env.ts';
+import { formValues, refusalMessage, optional, text, validate } from '../forms.ts';
 import { findWorkerByLogin, shortDate } from '../lookups.ts';
 import { hasRole } from '../page.ts';
 import { CsrfField, ErrorSummary, type FieldErrors, Pager, SelectField, TextField } from '../ui.tsx';
 
 type FormState = { errors?: FieldErrors; message?: string; values?: Record<string, string | string[]> };
 
-function signedInContext(c: Context<ConsoleEnv>) {
-  const signedIn = c.get('signedIn');
-  if (!signedIn) throw new AppError('auth.unauthenticated', 'Sign in first.');
-  return contextOf(signedIn, c.get('requestId'));
-}
-
-function messageOf(error: unknown): string {
-  if (error instanceof AppError && error.status < 500) return error.message;
-  throw error;
-}
-
 async function usersPage(c: Context<ConsoleEnv>, tools: ConsoleTools, state: FormState = {}, status = 200) {
-  const ctx = signedInContext(c);
+  const ctx = requireContext(c);
   const agency = await tools.agencyOf(c);
   const search = c.req.query('q')?.trim().slice(0, 64) || undefined;
   const cursor = c.req.query('cursor') || undefined;
@@ -81,7 +69,7 @@ export function usersFeature(): ConsoleFeature {
     mount(app, tools) {
       app.get('/users', (c) => usersPage(c, tools));
       app.post('/users', async (c) => {
-        const ctx = signedInContext(c);
+        const ctx = requireContext(c);
         const agency = await tools.agencyOf(c);
         const values = await formValues(c);
         let workerId: string | null = null;
@@ -99,18 +87,18 @@ export function usersFeature(): ConsoleFeature {
           const user = await tools.services.consoleUsers.create(ctx, parsed.data);
           return tools.redirect(c, '/users', `Console user ${user.login} added.`);
         } catch (error) {
-          return usersPage(c, tools, { message: messageOf(error), values }, 422);
+          return usersPage(c, tools, { message: refusalMessage(error), values }, 422);
         }
       });
       app.post('/users/:id/password', async (c) => {
-        const ctx = signedInContext(c);
+        const ctx = requireContext(c);
         const parsed = validate(resetPasswordSchema, { password: text(await formValues(c), 'password') });
         if (!parsed.ok) return usersPage(c, tools, { message: `New password: ${parsed.errors.password}` }, 422);
         try {
           const user = await tools.services.consoleUsers.resetPassword(ctx, c.req.param('id'), parsed.data.password);
           return tools.redirect(c, '/users', `The password of ${user.login} is reset; the lockout is lifted and their sessions ended.`);
         } catch (error) {
-          return usersPage(c, tools, { message: messageOf(error) }, 422);
+          return usersPage(c, tools, { message: refusalMessage(error) }, 422);
         }
       });
     },

@@ -2,29 +2,17 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 import { registerWorkerSchema, statusChangeSchema, updateWorkerSchema } from '../../domain/workers/workers.schemas.ts';
 import { hasPermission } from '../../domain/auth/permissions.ts';
-import { AppError } from '../../shared/errors.ts';
 import type { ConsoleFeature, ConsoleTools } from '../console.tsx';
-import { type ConsoleEnv, contextOf } from '../env.ts';
-import { formValues, optional, text, validate } from '../forms.ts';
+import { type ConsoleEnv, requireContext } from '../env.ts';
+import { formValues, refusalMessage, optional, text, validate } from '../forms.ts';
 import { agencyUnits, findWorkerByLogin, fullName, unitOptions } from '../lookups.ts';
 import { hasRole } from '../page.ts';
 import { Badge, CsrfField, ErrorSummary, type FieldErrors, Pager, TextArea, TextField, SelectField } from '../ui.tsx';
 
 type FormState = { form?: string; errors?: FieldErrors; message?: string; values?: Record<string, string | string[]> };
 
-function signedInContext(c: Context<ConsoleEnv>) {
-  const signedIn = c.get('signedIn');
-  if (!signedIn) throw new AppError('auth.unauthenticated', 'Sign in first.');
-  return contextOf(signedIn, c.get('requestId'));
-}
-
-function messageOf(error: unknown): string {
-  if (error instanceof AppError && error.status < 500) return error.message;
-  throw error;
-}
-
 async function listPage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
-  const ctx = signedInContext(c);
+  const ctx = requireContext(c);
   const agency = await tools.agencyOf(c);
   const search = c.req.query('q')?.trim().slice(0, 100) || undefined;
   const cursor = c.req.query('cursor') || undefined;
@@ -60,7 +48,7 @@ async function listPage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
 }
 
 async function registerForm(c: Context<ConsoleEnv>, tools: ConsoleTools, state: FormState = {}, status = 200) {
-  const ctx = signedInContext(c);
+  const ctx = requireContext(c);
   const agency = await tools.agencyOf(c);
   const units = await agencyUnits(tools.services, ctx, agency.id);
   const v = state.values ?? {};
@@ -87,7 +75,7 @@ async function registerForm(c: Context<ConsoleEnv>, tools: ConsoleTools, state: 
 }
 
 async function workerPage(c: Context<ConsoleEnv>, tools: ConsoleTools, state: FormState = {}, status = 200) {
-  const ctx = signedInContext(c);
+  const ctx = requireContext(c);
   const worker = await tools.services.workers.get(ctx, c.req.param('id') ?? '');
   const units = await agencyUnits(tools.services, ctx, worker.agencyId);
   const unitName = new Map(units.map((u) => [u.id, `${u.code} ${u.name}`]));
@@ -165,7 +153,7 @@ async function change<S extends z.ZodType>(c: Context<ConsoleEnv>, tools: Consol
     await apply(parsed.data);
     return tools.redirect(c, `/workers/${c.req.param('id')}`, done);
   } catch (error) {
-    return workerPage(c, tools, { form, message: messageOf(error), values }, 422);
+    return workerPage(c, tools, { form, message: refusalMessage(error), values }, 422);
   }
 }
 
@@ -178,7 +166,7 @@ export function workersFeature(): ConsoleFeature {
       app.get('/workers', (c) => listPage(c, tools));
       app.get('/workers/new', (c) => registerForm(c, tools));
       app.post('/workers', async (c) => {
-        const ctx = signedInContext(c);
+        const ctx = requireContext(c);
         const agency = await tools.agencyOf(c);
         const values = await formValues(c);
         const supervisorLogin = optional(values, 'supervisorLogin');
@@ -193,20 +181,20 @@ export function workersFeature(): ConsoleFeature {
           const worker = await workers.register(ctx, agency.id, parsed.data);
           return tools.redirect(c, `/workers/${worker.id}`, `${fullName(worker)} is registered; the account waits in the holding unit for the security coordinator's assessment.`);
         } catch (error) {
-          return registerForm(c, tools, { message: messageOf(error), values }, 422);
+          return registerForm(c, tools, { message: refusalMessage(error), values }, 422);
         }
       });
       app.get('/workers/:id', (c) => workerPage(c, tools));
       app.post('/workers/:id/job', (c) =>
         change(c, tools, 'job', updateWorkerSchema, (v) => ({ unitId: text(v, 'unitId'), jobType: text(v, 'jobType'), reason: text(v, 'reason') }),
-          ({ reason, version: _version, ...patch }) => workers.update(signedInContext(c), c.req.param('id'), { ...patch, ...(reason ? { reason } : {}) }), 'The job change is saved.'));
+          ({ reason, version: _version, ...patch }) => workers.update(requireContext(c), c.req.param('id'), { ...patch, ...(reason ? { reason } : {}) }), 'The job change is saved.'));
       app.post('/workers/:id/disable', (c) =>
-        change(c, tools, 'status', statusChangeSchema, (v) => ({ reason: text(v, 'reason') }), ({ reason }) => workers.disable(signedInContext(c), c.req.param('id'), reason), 'Disabled: every account stopped.'));
+        change(c, tools, 'status', statusChangeSchema, (v) => ({ reason: text(v, 'reason') }), ({ reason }) => workers.disable(requireContext(c), c.req.param('id'), reason), 'Disabled: every account stopped.'));
       app.post('/workers/:id/enable', (c) =>
-        change(c, tools, 'status', statusChangeSchema, (v) => ({ reason: text(v, 'reason') }), ({ reason }) => workers.enable(signedInContext(c), c.req.param('id'), reason), 'Enabled in the directory.'));
+        change(c, tools, 'status', statusChangeSchema, (v) => ({ reason: text(v, 'reason') }), ({ reason }) => workers.enable(requireContext(c), c.req.param('id'), reason), 'Enabled in the directory.'));
       app.post('/workers/:id/departure', (c) =>
         change(c, tools, 'departure', updateWorkerSchema, (v) => ({ terminationDate: text(v, 'terminationDate'), reason: text(v, 'reason') }),
-          ({ reason, version: _version, ...patch }) => workers.update(signedInContext(c), c.req.param('id'), { ...patch, ...(reason ? { reason } : {}) }), 'The departure is recorded.'));
+          ({ reason, version: _version, ...patch }) => workers.update(requireContext(c), c.req.param('id'), { ...patch, ...(reason ? { reason } : {}) }), 'The departure is recorded.'));
     },
   };
 }
