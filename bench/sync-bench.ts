@@ -2,59 +2,43 @@
  * npm run bench:sync -- --workers 1000000
  * First full sync into an empty SQLite database, a sync with no change, then one after 1% changes,
  * and a bare-minimum baseline of the 1% run. Prints one JSON line.
+ * npm run bench:sync -- --source ldap --workers 100000: the same directory shape served by a real
+ * slapd (see bench/ldap-sync-bench.ts).
  */
 import SqliteDatabase from 'better-sqlite3';
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, rmSync } from 'node:fs';
 import { hash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createServices } from '../src/app.ts';
-import { openDatabase } from '../src/db/database.ts';
-import { migrateToLatest } from '../src/db/migrate.ts';
-import { ensureBuiltinApplications } from '../src/domain/applications/applications.service.ts';
-import { systemContext } from '../src/domain/auth/actor.ts';
-import { systemClock } from '../src/shared/clock.ts';
 import { newId } from '../src/shared/ids.ts';
-import { createLogger } from '../src/shared/logger.ts';
+import { createBenchAgency, peakRssMb, timed } from './bench-agency.ts';
+import { benchLdapSync } from './ldap-sync-bench.ts';
 import { benchUnitCode, benchUnitCount, writeBenchDirectory } from './directory-generator.ts';
 
-const { values } = parseArgs({ options: { workers: { type: 'string', default: '100000' }, keep: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { workers: { type: 'string', default: '100000' }, source: { type: 'string', default: 'csv' }, keep: { type: 'boolean', default: false } },
+});
 const workers = Number(values.workers);
+if (values.source === 'ldap') {
+  await benchLdapSync(workers, values.keep);
+  process.exit(0);
+}
+if (values.source !== 'csv') {
+  console.error('--source must be csv or ldap');
+  process.exit(2);
+}
 if (!Number.isInteger(workers) || workers < benchUnitCount * 2 || workers > 5_000_000) {
   console.error(`--workers must be a whole number from ${benchUnitCount * 2} to 5000000`);
   process.exit(2);
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-sync-'));
-const dbFile = join(dir, 'bench.sqlite');
-const handle = openDatabase({ url: dbFile });
-await migrateToLatest(handle.db);
-const services = createServices({ db: handle.db, dbKind: handle.kind, clock: systemClock, logger: createLogger('silent'), dataDir: dir });
-const ctx = systemContext('bench-sync');
-
-const agency = await services.agencies.create(ctx, { code: 'BENCH', name: 'Bench County', kind: 'district', timeZone: 'America/New_York' });
-await handle.db.transaction().execute(async (trx) => {
-  await ensureBuiltinApplications(trx, new Date().toISOString());
-  const now = new Date().toISOString();
-  const units = Array.from({ length: benchUnitCount }, (_, i) => ({
-    id: newId(), agency_id: agency.id, parent_id: null, code: benchUnitCode(i), name: `Unit ${i}`, site: null, is_holding: 0 as const,
-    approver_worker_id: null, created_at: now, updated_at: now,
-  }));
-  await trx.insertInto('units').values(units).execute();
-});
+const { dir, dbFile, handle, services, ctx, agency } = await createBenchAgency(Array.from({ length: benchUnitCount }, (_, i) => benchUnitCode(i)));
 const source = await services.sources.create(ctx, agency.id, { name: 'hr', kind: 'csv', config: {}, schedule: '0 2 * * *', enabled: true });
 
 const baseFile = join(dir, 'directory.csv');
 const changedFile = join(dir, 'directory-changed.csv');
 await writeBenchDirectory(baseFile, workers);
 await writeBenchDirectory(changedFile, workers, { changePercent: 1 });
-
-async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
-  const start = process.hrtime.bigint();
-  const result = await work();
-  return [Number(process.hrtime.bigint() - start) / 1e9, result];
-}
 
 const runOnce = (input: string) => services.sync.run(ctx, source.id, { input, confirm: true });
 const [firstS, first] = await timed(() => runOnce(baseFile));
@@ -137,7 +121,7 @@ const result = {
   nochange_s: Number(nochangeS.toFixed(2)),
   onepct_s: Number(onepctS.toFixed(2)),
   changes: (onepct.counts.joiners ?? 0) + (onepct.counts.updates ?? 0) + (onepct.counts.gone ?? 0),
-  peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+  peak_rss_mb: peakRssMb(),
   baseline_s: Number(base.seconds.toFixed(2)),
   baseline_changes: base.changes,
   statuses: [first.status, nochange.status, onepct.status],

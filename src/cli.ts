@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { registerAuditCommands } from './cli/audit.command.ts';
 import { registerDemoCommand } from './cli/demo.command.ts';
+import { registerDirectoryCommands } from './cli/directory.command.ts';
 import { registerMigrateCommand } from './cli/migrate.command.ts';
 import { registerPolicyCommands } from './cli/policy.command.ts';
 import { registerScimCommands } from './cli/scim.command.ts';
@@ -21,6 +22,7 @@ registerDemoCommand(program);
 registerTokenCommands(program);
 registerAuditCommands(program);
 registerSyncCommands(program);
+registerDirectoryCommands(program);
 registerPolicyCommands(program);
 registerScimCommands(program);
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +93,22 @@ describe('gatehouse CLI', () => {
     const again = cli('demo');
     assert.equal(again.status, 2);
     assert.match(again.stderr, /already in this database/);
+  });
+
+  it('imports workers into the built-in directory from a CSV file, refusing the whole file when a row is invalid', () => {
+    const header = 'external_id,login_id,first_name,last_name,email,unit_code,job_type,supervisor_external_id,enabled,hire_date,termination_date';
+    const bad = join(dataDir, 'bad.csv');
+    writeFileSync(bad, `${header}\nHR-1,imp.one,Ima,One,,C10,cps_caseworker,,1,2026-01-05,\nHR-2,imp two,Ima,Two,,C10,cps_caseworker,,1,2026-01-05,\n`);
+    const refused = cli('directory', 'import', bad, '--agency', 'CEDAR');
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /line 3: login id "imp two"/);
+
+    const good = join(dataDir, 'good.csv');
+    writeFileSync(good, `${header}\nHR-1,imp.one,Ima,One,,C10,cps_caseworker,HR-2,1,2026-01-05,\nHR-2,imp.two,Ima,Two,,C10,cps_supervisor,,1,2026-01-05,\n`);
+    const imported = cli('directory', 'import', good, '--agency', 'CEDAR');
+    assert.equal(imported.status, 0, imported.stderr);
+    assert.match(imported.stdout, /registered 2 \| updated 0/);
+    assert.match(cli('directory', 'import', good, '--agency', 'CEDAR').stdout, /registered 0 \| updated 0 .* unchanged 2/);
   });
 
   it('fails audit verify, naming the event, once one audit row is altered with sqlite3', { skip: missingTools('/usr/bin/sqlite3') }, () => {

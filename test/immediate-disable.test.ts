@@ -69,7 +69,8 @@ describe('a disable reaches effective access within seconds while gatehouse serv
     const applications = (await api('GET', '/applications')).body.items as { id: string; code: string }[];
     const connections = applications.find((a) => a.code === 'CONNECTIONS');
     assert.ok(connections, 'serve creates the CONNECTIONS application');
-    await created('/accounts', { workerId: worker.id, applicationId: connections.id });
+    const accounts = (await api('GET', `/workers/${worker.id}/accounts`)).body.items as { applicationId: string }[];
+    assert.deepEqual(accounts.map((a) => a.applicationId), [connections.id], 'registering the worker opened the CONNECTIONS account');
     assert.equal((await accessOf(worker.id)).active, true);
 
     const start = Date.now();

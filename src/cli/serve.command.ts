@@ -6,6 +6,7 @@ import { findDemoAgencies, loadDemo } from '../demo/demo-loader.ts';
 import { ensureBuiltinApplications } from '../domain/applications/applications.service.ts';
 import { systemContext } from '../domain/auth/actor.ts';
 import { createDeliverer } from '../outbox/deliverer.ts';
+import { lifecycleTimerJobs } from '../scheduler/lifecycle-jobs.ts';
 import { createTimers } from '../scheduler/timers.ts';
 import { createSyncScheduler } from '../scheduler/sync-scheduler.ts';
 import { formatDemoSummary } from './demo.command.ts';
@@ -87,9 +88,15 @@ export function registerServeCommand(program: Command): void {
       await scheduler.start();
       const timers = createTimers({
         leases: runtime.services.leases, clock: runtime.clock, logger,
-        jobs: [{ name: 'request-deadlines', intervalMs: 60_000, run: (now) => runtime.services.requests.processDeadlines(now) }],
+        jobs: [
+          { name: 'request-deadlines', intervalMs: 60_000, run: (now) => runtime.services.requests.processDeadlines(now) },
+          { name: 'leaver-deadlines', intervalMs: 60_000, run: (now) => runtime.services.leavers.processDeadlines(now) },
+          { name: 'terminations', intervalMs: 60_000, run: (now) => runtime.services.workers.disableDueTerminations(now) },
+          ...lifecycleTimerJobs(runtime.services),
+        ],
       });
-      timers.start();
+      // The first ticks catch up on whatever fell due while no server ran.
+      await timers.start();
       // Delivers what the outbox holds for SCIM applications: at once on this node's changes, every second for other nodes'.
       const deliverer = createDeliverer({ db: runtime.handle.db, clock: runtime.clock, logger, secret: config.secret });
       deliverer.start();

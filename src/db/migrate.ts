@@ -5,6 +5,8 @@ import * as sync from './migrations/0002-sync.ts';
 import * as scim from './migrations/0003-scim.ts';
 import * as outbox from './migrations/0004-outbox.ts';
 import * as requests from './migrations/0005-requests.ts';
+import * as lifecycle from './migrations/0007-lifecycle.ts';
+import * as leavers from './migrations/0008-leavers.ts';
 import * as consoleSignIn from './migrations/0009-console.ts';
 
 const migrations: Record<string, Migration> = {
@@ -13,6 +15,8 @@ const migrations: Record<string, Migration> = {
   '0003-scim': scim,
   '0004-outbox': outbox,
   '0005-requests': requests,
+  '0007-lifecycle': lifecycle,
+  '0008-leavers': leavers,
   '0009-console': consoleSignIn,
 };
 

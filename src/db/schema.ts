@@ -510,6 +510,135 @@ export interface ConnectorAccountsTable {
   delivered_at: string;
 }
 
+export type LeaverCaseStatus = 'open' | 'end_dated' | 'cancelled';
+export type LeaverCause = 'directory_disabled' | 'termination_date' | 'gone_from_directory' | 'scim_inactive' | 'scim_deleted';
+
+/** One departure: opened when the worker is disabled, closed by end-dating (or cancelled by a re-enable). */
+export interface LeaverCasesTable {
+  id: string;
+  agency_id: string;
+  worker_id: string;
+  status: LeaverCaseStatus;
+  cause: LeaverCause;
+  sync_run_id: string | null;
+  detected_at: string;
+  disabled_at: string;
+  /** When the accounts must be end-dated: the agency's business days after detection. */
+  due_at: string;
+  escalated_at: string | null;
+  /** When the worker was first seen owning no open work item (the end of reassignment). */
+  work_reassigned_at: string | null;
+  end_dated_at: string | null;
+  cancelled_at: string | null;
+  version: number;
+  updated_at: string;
+}
+
+export interface LeaverSettingsTable {
+  agency_id: string;
+  end_date_business_days: number;
+  updated_by: string;
+  updated_at: string;
+}
+
+/** Per-agency lifecycle settings; an agency without a row uses the defaults. */
+export interface LifecycleSettingsTable {
+  agency_id: string;
+  /** Business days a grant outside the new job's template is kept after a job change (high risk: none). */
+  removal_business_days: number;
+  updated_by: string;
+  updated_at: string;
+}
+
+/** keep: keep a held function despite a job change; hold: hold a function outside the job template. */
+export type ExceptionKind = 'keep' | 'hold';
+export type ExceptionStatus = 'requested' | 'active' | 'expired' | 'rejected';
+
+export interface AccessExceptionsTable {
+  id: string;
+  agency_id: string;
+  worker_id: string;
+  account_id: string;
+  function_id: string;
+  kind: ExceptionKind;
+  days: number;
+  justification: string;
+  /** The access request that decides the exception under the agency's approval policy. */
+  request_id: string;
+  status: ExceptionStatus;
+  /** keep: the grant kept; hold: the grant the exception gave. */
+  grant_id: string | null;
+  ends_at: string;
+  requested_by: string;
+  created_at: string;
+  activated_at: string | null;
+  closed_at: string | null;
+}
+
+export type RemovalStatus = 'scheduled' | 'done' | 'cancelled';
+
+/** A grant outside a mover's new template, removed when due unless an exception keeps it. */
+export interface ScheduledRemovalsTable {
+  id: string;
+  agency_id: string;
+  worker_id: string;
+  account_id: string;
+  grant_id: string;
+  function_id: string;
+  lifecycle_event_id: string | null;
+  /** The job type whose template the grant is outside of. */
+  job_type: string;
+  risk_level: RiskLevel;
+  exception_id: string | null;
+  status: RemovalStatus;
+  scheduled_at: string;
+  due_at: string;
+  closed_at: string | null;
+  outcome: string | null;
+}
+
+export type LeaveStatus = 'scheduled' | 'on_leave' | 'returned' | 'cancelled';
+
+export interface LeavesTable {
+  id: string;
+  agency_id: string;
+  worker_id: string;
+  starts_on: string;
+  /** The expected (or, once back, actual) return date; null while unknown. */
+  returns_on: string | null;
+  /** When starts_on begins in the agency's time zone: when the leave timer starts it. */
+  starts_at: string;
+  returns_at: string | null;
+  status: LeaveStatus;
+  reason: string;
+  /** JSON list of the grants held when the leave started. */
+  snapshot: string | null;
+  started_at: string | null;
+  returned_at: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface CoveragesTable {
+  id: string;
+  agency_id: string;
+  leave_id: string;
+  absent_worker_id: string;
+  covering_worker_id: string;
+  unit_id: string;
+  /** The covering worker's unit hierarchy grant (provenance coverage). */
+  grant_id: string;
+  status: 'active' | 'ended';
+  starts_at: string;
+  ends_at: string | null;
+  ended_at: string | null;
+  reason: string;
+  created_by: string;
+  created_at: string;
+}
+
 export interface DB {
   agencies: AgenciesTable;
   units: UnitsTable;
@@ -540,6 +669,11 @@ export interface DB {
   scim_group_members: ScimGroupMembersTable;
   outbox: OutboxTable;
   connector_accounts: ConnectorAccountsTable;
+  lifecycle_settings: LifecycleSettingsTable;
+  access_exceptions: AccessExceptionsTable;
+  scheduled_removals: ScheduledRemovalsTable;
+  leaves: LeavesTable;
+  coverages: CoveragesTable;
   approval_policies: ApprovalPoliciesTable;
   access_requests: AccessRequestsTable;
   request_items: RequestItemsTable;
@@ -549,6 +683,8 @@ export interface DB {
   sod_rules: SodRulesTable;
   assessments: AssessmentsTable;
   acknowledgments: AcknowledgmentsTable;
+  leaver_cases: LeaverCasesTable;
+  leaver_settings: LeaverSettingsTable;
 }
 
 export type AgencyRow = Selectable<AgenciesTable>;

@@ -187,7 +187,7 @@ function createAgencyLoader(deps: LoaderDeps) {
     return loading;
   }
 
-  /** Registers the worker, opens the account in N01 and, unless a joiner, places it and gives the template's access. */
+  /** Registers the worker (which opens the account in N01) and, unless a joiner, places it and gives the template's access. */
   async function register(agency: AgencyInProgress, w: PlannedWorker): Promise<void> {
     const start = w.former ?? { jobType: w.jobType, unitCode: w.unitCode };
     const worker = await services.workers.register(ctx, agency.id, {
@@ -195,7 +195,9 @@ function createAgencyLoader(deps: LoaderDeps) {
       supervisorId: w.supervisorLoginId ? workerOf(agency, w.supervisorLoginId).id : null, enabled: true,
       hireDate: w.hireDate, leaveStart: w.leaveStart, leaveReturn: w.leaveReturn, terminationDate: w.terminationDate,
     });
-    let account = await services.accounts.open(ctx, { workerId: worker.id, applicationId });
+    // Registration opened the account in N01.
+    let account = (await services.accounts.listForWorker(ctx, worker.id, { limit: 10 })).items.find((a) => a.applicationId === applicationId);
+    if (!account) throw new Error(`Registering ${w.loginId} opened no account in the demo application.`);
     const loaded: LoadedWorker = { planned: w, id: worker.id, account, grants: [], workItems: [] };
     agency.workers.set(w.loginId, loaded);
     // A joiner waits in N01, with no access, for the security coordinator's assessment.
@@ -238,22 +240,26 @@ function createAgencyLoader(deps: LoaderDeps) {
     }
     if (w.state !== 'disabled_leaver' && w.state !== 'end_dated') return;
     const reason = `Left the agency on ${w.terminationDate}`;
+    // The directory disable opens the leaver case in the security coordinator's queue.
     await services.workers.disable(ctx, worker.id, reason);
     await deps.db.transaction().execute((trx) => services.accounts.disableInTransaction(trx, ctx, worker.account.id, { reason, disabledBy: 'directory' }));
     // A disabled leaver still owns open work, so the account cannot be end-dated yet.
     if (w.state === 'disabled_leaver') return;
     assertThat(w.supervisorLoginId, 'internal', `The demo leaver ${w.loginId} has no supervisor to take the cases.`);
-    const supervisor = workerOf(agency, w.supervisorLoginId);
     for (const item of worker.workItems) {
-      if (item.kind === 'case') {
-        await services.workItems.reassign(ctx, item.id, { ownerWorkerId: supervisor.id, reason: `${w.loginId} left; the case goes to the supervisor`, version: item.version });
-      } else {
-        await closeWorkItem(item.id, `${w.loginId} left; the to-do is no longer needed`);
-      }
+      if (item.kind === 'todo') await closeWorkItem(item.id, `${w.loginId} left; the to-do is no longer needed`);
+    }
+    const [leaverCase] = (await services.leavers.list(ctx, agency.id, { status: 'open', workerId: worker.id, limit: 1 })).items;
+    assertThat(leaverCase, 'internal', `The demo leaver ${w.loginId} has no open leaver case.`);
+    const plan = await services.reassignments.propose(ctx, leaverCase.id, { strategy: 'supervisor' });
+    if (plan.assignments.length > 0) {
+      const assignments = plan.assignments.map((a) => ({ workItemId: a.workItemId, ownerWorkerId: a.ownerWorkerId }));
+      await services.reassignments.apply(ctx, leaverCase.id, { assignments, reason: 'the cases go to the supervisor', version: leaverCase.version });
     }
     for (const grant of worker.grants) await services.grants.revoke(ctx, grant.id, `${w.loginId} left the agency`);
     tally.grants.revoked += worker.grants.length;
-    await services.accounts.endDate(ctx, worker.account.id, { endDate: deps.today, reason });
+    const ready = await services.leavers.get(ctx, leaverCase.id);
+    await services.leavers.endDate(ctx, leaverCase.id, { reason, version: ready.version });
   }
 
   async function grantCoverage(agency: AgencyInProgress, coverage: PlannedCoverage): Promise<void> {

@@ -35,11 +35,11 @@ export function createTimers(deps: { leases: Leases; clock: Clock; logger: Logge
     }
   }
 
-  function start(): void {
-    for (const job of deps.jobs) {
-      void tick(job.name);
-      handles.push(setInterval(() => void tick(job.name), job.intervalMs));
-    }
+  /** Starts every job's interval; resolves once each job's first tick (catching up on what fell due while stopped) is done. */
+  async function start(): Promise<void> {
+    const first = deps.jobs.map((job) => tick(job.name));
+    for (const job of deps.jobs) handles.push(setInterval(() => void tick(job.name), job.intervalMs));
+    await Promise.all(first);
   }
 
   function stop(): void {

@@ -26,7 +26,7 @@ describeEachDatabase('SCIM service provider: access, isolation and errors', (cur
     const after = await kit.services.access.effectiveAccess(kit.system, id, 'CONNECTIONS');
     assert.deepEqual([after.active, after.functions, after.reasons], [false, [], ['directory_disabled', 'account_disabled']]);
     const actions = await kit.db.selectFrom('audit_events').select(['action', 'actor_name']).where('request_id', '=', response.headers.get('x-request-id')).orderBy('seq').execute();
-    assert.deepEqual(actions.map((a) => a.action), ['worker.disabled', 'account.disabled']);
+    assert.deepEqual(actions.map((a) => a.action), ['worker.disabled', 'account.disabled', 'leaver_case.opened']);
     assert.equal(actions[0]?.actor_name, 'SCIM client MONROE identity provider');
     const leaver = await kit.db.selectFrom('lifecycle_events').select('kind').where('worker_id', '=', id).execute();
     assert.deepEqual(leaver.map((e) => e.kind), ['leaver']);

@@ -40,3 +40,15 @@ export function isTimeZone(value: string): boolean {
     return false;
   }
 }
+
+/** `days` business days after `from` (Monday to Friday; weekends skipped), at the same time of day, in UTC. */
+export function addBusinessDays(from: Date, days: number): Date {
+  const due = new Date(from);
+  let left = days;
+  while (left > 0) {
+    due.setUTCDate(due.getUTCDate() + 1);
+    const day = due.getUTCDay();
+    if (day !== 0 && day !== 6) left -= 1;
+  }
+  return due;
+}

@@ -71,6 +71,14 @@ export const statusByCode = {
   'delivery.not_failed': 409,
   'application.no_connector': 409,
   'connector.unavailable': 502,
+  'leaver_case.not_found': 404,
+  'leaver_case.closed': 409,
+  'exception.not_found': 404,
+  'exception.not_applicable': 422,
+  'leave.not_found': 404,
+  'leave.overlap': 409,
+  'leave.not_changeable': 409,
+  'coverage.not_applicable': 422,
   'internal': 500,
 } as const;
 

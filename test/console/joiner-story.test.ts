@@ -51,10 +51,9 @@ describe('the joiner story in the console, each role in its own browser', { skip
         await lan.getByRole('button', { name: 'Add the user' }).click();
         await lan.getByText('Console user jjoiner added.').waitFor();
 
-        // The directory sync opens the CONNECTIONS account in the holding unit, with no access.
+        // Registration in the built-in directory opened the CONNECTIONS account in the holding unit, with no access.
         const joiner = (await kit.services.workers.list(kit.system, s.agency.id, { search: 'jjoiner01', limit: 1 })).items[0];
         assert.ok(joiner);
-        await kit.services.accounts.open(kit.system, { workerId: joiner.id, applicationId: s.application });
 
         // Security coordinator A: the new worker is in the queue; assess and send for approval.
         const coordinator = await as(url, s.users.coordinatorA.login);

@@ -118,3 +118,9 @@ export async function countOpenWorkItems(db: Executor, workerId: string, applica
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }
+
+/** Whether the worker's directory account is enabled; undefined when there is no such worker. */
+export async function isWorkerEnabled(db: Executor, workerId: string): Promise<boolean | undefined> {
+  const row = await db.selectFrom('workers').select('enabled').where('id', '=', workerId).executeTakeFirst();
+  return row && row.enabled === 1;
+}

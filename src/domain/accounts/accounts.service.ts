@@ -7,7 +7,7 @@ import { AppError, assertThat } from '../../shared/errors.ts';
 import { isId, newId } from '../../shared/ids.ts';
 import { type Page, type PageRequest, decodeCursor, toPage } from '../../shared/page.ts';
 import { findAgency } from '../agencies/agencies.repo.ts';
-import { findApplication } from '../applications/applications.repo.ts';
+import { findApplication, listProvisionedApplications } from '../applications/applications.repo.ts';
 import type { AuditLog } from '../audit/audit.service.ts';
 import type { RequestContext } from '../auth/actor.ts';
 import { authorize } from '../auth/permissions.ts';
@@ -78,6 +78,10 @@ export function createAccountService(deps: { db: Database; clock: Clock; audit: 
     const worker = await requireWorker(trx, ctx, input.workerId, 'accounts.write');
     const application = isId(input.applicationId) ? await findApplication(trx, input.applicationId) : undefined;
     if (!application) throw new AppError('application.not_found', `No application with id ${input.applicationId}.`);
+    return insertHoldingAccount(trx, ctx, worker, application, 'active');
+  }
+
+  async function insertHoldingAccount(trx: Executor, ctx: RequestContext, worker: { id: string; agencyId: string }, application: { id: string; code: string }, status: 'active' | 'disabled'): Promise<Account> {
     const duplicate = `The worker already has a ${application.code} account; a worker has one account per application.`;
     assertThat(!(await repo.findAccount(trx, worker.id, application.id)), 'account.duplicate', duplicate);
     const agency = await findAgency(trx, worker.agencyId);
@@ -85,13 +89,25 @@ export function createAccountService(deps: { db: Database; clock: Clock; audit: 
     const now = deps.clock.now().toISOString();
     const account: Account = {
       id: newId(), workerId: worker.id, applicationId: application.id, agencyId: worker.agencyId, unitId: agency.holdingUnitId,
-      status: 'active', disabledBy: null, endDate: null, version: 1, createdAt: now, updatedAt: now,
+      status, disabledBy: status === 'disabled' ? 'directory' : null, endDate: null, version: 1, createdAt: now, updatedAt: now,
     };
     await refuseDuplicate(repo.insertAccount(trx, account), 'account.duplicate', duplicate);
     await repo.recordAccountState(trx, account, now);
     await deps.audit.record(trx, ctx, [{ action: 'account.opened', subjectType: 'account', subjectId: account.id, agencyId: account.agencyId, after: summarize(account) }]);
     await enqueueAccountChanges(trx, [account.id], 'account.opened', now);
     return account;
+  }
+
+  /**
+   * The overnight batch of the seed process, done at once: a worker just registered in the
+   * built-in directory gets an account in every application each worker gets (CONNECTIONS), in the
+   * holding unit with no grants, disabled if the worker is. The caller has authorized the registration.
+   */
+  async function openHoldingAccountsInTransaction(trx: Executor, ctx: RequestContext, worker: { id: string; agencyId: string; enabled: boolean }): Promise<Account[]> {
+    const applications = await listProvisionedApplications(trx);
+    const opened: Account[] = [];
+    for (const application of applications) opened.push(await insertHoldingAccount(trx, ctx, worker, application, worker.enabled ? 'active' : 'disabled'));
+    return opened;
   }
 
   async function open(ctx: RequestContext, input: OpenAccountInput): Promise<Account> {
@@ -122,6 +138,26 @@ export function createAccountService(deps: { db: Database; clock: Clock; audit: 
         changed.push(await applyChange(trx, ctx, account, { status: 'disabled', disabledBy: 'directory' }, 'account.disabled', reason));
       } else if (enabled && account.status === 'disabled' && account.disabledBy === 'directory') {
         changed.push(await applyChange(trx, ctx, account, { status: 'active', disabledBy: null }, 'account.enabled', reason));
+      }
+    }
+    return changed;
+  }
+
+  /**
+   * Rule 7 in the caller's transaction: a leave starting disables every active account of the
+   * worker (disabledBy leave); the return enables again only the accounts the leave disabled, or
+   * hands them to the directory's disable when the worker was disabled there meanwhile.
+   */
+  async function followLeaveInTransaction(trx: Executor, ctx: RequestContext, workerId: string, onLeave: boolean, reason: string): Promise<Account[]> {
+    const accounts = await repo.listAccounts(trx, { workerId, limit: 1000 });
+    const directoryEnabled = (await repo.isWorkerEnabled(trx, workerId)) ?? false;
+    const changed: Account[] = [];
+    for (const account of accounts) {
+      if (onLeave && account.status === 'active') {
+        changed.push(await applyChange(trx, ctx, account, { status: 'disabled', disabledBy: 'leave' }, 'account.disabled', reason));
+      } else if (!onLeave && account.status === 'disabled' && account.disabledBy === 'leave') {
+        const change = directoryEnabled ? { status: 'active' as const, disabledBy: null } : { disabledBy: 'directory' as const };
+        changed.push(await applyChange(trx, ctx, account, change, directoryEnabled ? 'account.enabled' : 'account.disabled', reason));
       }
     }
     return changed;
@@ -171,25 +207,28 @@ export function createAccountService(deps: { db: Database; clock: Clock; audit: 
   /**
    * Rule 5: end-dates the account once the worker owns no open work item in the application.
    * An end date of today closes the account now; a later one is recorded and closes it then.
+   * Runs in the caller's transaction (a leaver case end-dates every account of the worker at once).
    */
+  async function endDateInTransaction(trx: Executor, ctx: RequestContext, id: string, input: EndDateAccountInput): Promise<Account> {
+    const account = await requireAccount(trx, ctx, id, 'accounts.write');
+    const today = await todayFor(trx, account);
+    if (isEndDated(account, today)) throw endDatedError(account);
+    assertThat(input.endDate >= today, 'input.invalid', `The end date ${input.endDate} is in the past; give today (${today}) or a later date.`);
+    const open = await repo.countOpenWorkItems(trx, account.workerId, account.applicationId);
+    if (open > 0) {
+      const application = await findApplication(trx, account.applicationId);
+      throw new AppError(
+        'account.open_work_items',
+        `The worker still owns ${open} open work item${open === 1 ? '' : 's'} in ${application?.code ?? 'this application'}. Reassign them to another worker or close them, then end-date the account.`,
+        { openWorkItems: open },
+      );
+    }
+    const status = input.endDate <= today ? 'end_dated' : account.status;
+    return applyChange(trx, ctx, account, { endDate: input.endDate, status }, 'account.end_dated', input.reason);
+  }
+
   async function endDate(ctx: RequestContext, id: string, input: EndDateAccountInput): Promise<Account> {
-    return deps.db.transaction().execute(async (trx) => {
-      const account = await requireAccount(trx, ctx, id, 'accounts.write');
-      const today = await todayFor(trx, account);
-      if (isEndDated(account, today)) throw endDatedError(account);
-      assertThat(input.endDate >= today, 'input.invalid', `The end date ${input.endDate} is in the past; give today (${today}) or a later date.`);
-      const open = await repo.countOpenWorkItems(trx, account.workerId, account.applicationId);
-      if (open > 0) {
-        const application = await findApplication(trx, account.applicationId);
-        throw new AppError(
-          'account.open_work_items',
-          `The worker still owns ${open} open work item${open === 1 ? '' : 's'} in ${application?.code ?? 'this application'}. Reassign them to another worker or close them, then end-date the account.`,
-          { openWorkItems: open },
-        );
-      }
-      const status = input.endDate <= today ? 'end_dated' : account.status;
-      return applyChange(trx, ctx, account, { endDate: input.endDate, status }, 'account.end_dated', input.reason);
-    });
+    return deps.db.transaction().execute((trx) => endDateInTransaction(trx, ctx, id, input));
   }
 
   async function get(ctx: RequestContext, id: string): Promise<Account> {
@@ -214,5 +253,8 @@ export function createAccountService(deps: { db: Database; clock: Clock; audit: 
     return toPage(rows, page.limit, (a) => a.id);
   }
 
-  return { open, openAccountInTransaction, disable, disableInTransaction, followDirectoryInTransaction, enable, move, moveInTransaction, endDate, get, listForAgency, listForWorker };
+  return {
+    open, openAccountInTransaction, openHoldingAccountsInTransaction, disable, disableInTransaction, followDirectoryInTransaction, followLeaveInTransaction,
+    enable, move, moveInTransaction, endDate, endDateInTransaction, get, listForAgency, listForWorker,
+  };
 }

@@ -29,6 +29,11 @@ export async function findApplication(db: Executor, id: string): Promise<Applica
   return row && toApplication(row);
 }
 
+/** The applications every worker gets an account in when they join: the built-in ones (CONNECTIONS). */
+export async function listProvisionedApplications(db: Executor): Promise<{ id: string; code: string }[]> {
+  return db.selectFrom('applications').select(['id', 'code']).where('kind', '=', 'builtin').orderBy('code').execute();
+}
+
 export async function findApplicationByCode(db: Executor, code: string): Promise<Application | undefined> {
   const row = await db.selectFrom('applications').selectAll().where('code', '=', code).executeTakeFirst();
   return row && toApplication(row);

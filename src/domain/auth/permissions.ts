@@ -43,6 +43,9 @@ const rolesByPermission = {
   'assessments.read': staff,
   'assessments.write': ['state_admin', 'security_coordinator'],
   'acknowledgments.read': staff,
+  'leavers.read': ['state_admin', 'security_coordinator', 'auditor'],
+  'leavers.write': ['state_admin', 'security_coordinator'],
+  'reports.read': ['state_admin', 'security_coordinator', 'auditor'],
 } satisfies Record<string, Role[]>;
 
 export type Permission = keyof typeof rolesByPermission;

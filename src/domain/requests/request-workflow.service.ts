@@ -34,9 +34,15 @@ function routingOf(header: RequestHeader, items: RequestItem[], workerUnitId: st
   };
 }
 
+/**
+ * Runs in the approving transaction after a request's items are applied (e.g. an exception the
+ * request decides takes effect); an AppError it throws records the request as failed instead.
+ */
+export type ProvisionedHook = (trx: Executor, ctx: RequestContext, header: RequestHeader) => Promise<void>;
+
 export type RequestWorkflow = ReturnType<typeof createRequestWorkflow>;
 
-export function createRequestWorkflow(deps: { db: Database; clock: Clock; audit: AuditLog; approvals: ApprovalService; grants: GrantService; accounts: AccountService }) {
+export function createRequestWorkflow(deps: { db: Database; clock: Clock; audit: AuditLog; approvals: ApprovalService; grants: GrantService; accounts: AccountService; onProvisioned?: ProvisionedHook[] }) {
   async function requireRequest(db: Executor, ctx: RequestContext, id: string, permission: Permission): Promise<RequestHeader> {
     const header = isId(id) ? await repo.findRequest(db, id) : undefined;
     if (!header) throw new AppError('request.not_found', 'No access request with that id.');
@@ -132,6 +138,7 @@ export function createRequestWorkflow(deps: { db: Database; clock: Clock; audit:
           });
         }
       }
+      for (const hook of deps.onProvisioned ?? []) await hook(trx, ctx, header);
     } catch (error) {
       if (error instanceof AppError) throw new ProvisioningFailure(error.message);
       throw error;

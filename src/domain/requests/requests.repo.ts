@@ -105,6 +105,12 @@ export async function listRequests(db: Executor, filter: { agencyId: string; sta
   return rows.map(toHeader);
 }
 
+/** Draft and pending requests about the worker, oldest first. */
+export async function listOpenRequestsAbout(db: Executor, workerId: string): Promise<RequestHeader[]> {
+  const rows = await db.selectFrom('access_requests').selectAll().where('subject_worker_id', '=', workerId).where('status', 'in', ['draft', 'pending']).orderBy('id').limit(500).execute();
+  return rows.map(toHeader);
+}
+
 export interface SubjectWorker {
   id: string;
   agencyId: string;

@@ -65,9 +65,10 @@ export function createRequestService(deps: { db: Database; clock: Clock; audit: 
 
   /**
    * Records a request (and submits it unless it is a draft) inside the caller's transaction; the
-   * assessment service uses it to turn a completed survey into a request.
+   * assessment service uses it to turn a completed survey into a request, the lifecycle services
+   * for a mover's new functions and for an exception (no items; `riskFloor` is the function's risk).
    */
-  async function createInTransaction(trx: Executor, ctx: RequestContext, agencyId: string, input: CreateRequestInput, assessmentId: string | null): Promise<string> {
+  async function createInTransaction(trx: Executor, ctx: RequestContext, agencyId: string, input: CreateRequestInput, assessmentId: string | null, riskFloor: RiskLevel = 'low'): Promise<string> {
     const subject = await repo.findSubjectWorker(trx, input.subjectWorkerId);
     if (!subject || subject.agencyId !== agencyId) throw new AppError('worker.not_found', 'No worker with that id in this agency.');
     const account = await findAccount(trx, subject.id, input.applicationId);
@@ -81,7 +82,7 @@ export function createRequestService(deps: { db: Database; clock: Clock; audit: 
     const items: RequestItemsTable[] = [];
     for (const [position, item] of input.items.entries()) items.push(await checkItem(trx, item, position, scope, id));
     const added = await repo.findFunctionsById(trx, items.flatMap((i) => (i.action === 'add' && i.function_id ? [i.function_id] : [])));
-    const riskLevel = riskOrder[Math.max(0, ...added.map((f) => riskOrder.indexOf(f.riskLevel)))] ?? 'low';
+    const riskLevel = riskOrder[Math.max(riskOrder.indexOf(riskFloor), ...added.map((f) => riskOrder.indexOf(f.riskLevel)))] ?? 'low';
     const row = {
       id, agency_id: agencyId, application_id: input.applicationId, account_id: account.id, subject_worker_id: subject.id, requester_principal_id: ctx.actor.principalId,
       requester_worker_id: ctx.actor.workerId, assessment_id: assessmentId, justification: input.justification, status: 'draft' as const, risk_level: riskLevel,
@@ -133,18 +134,29 @@ export function createRequestService(deps: { db: Database; clock: Clock; audit: 
     return get(ctx, id);
   }
 
+  async function cancelInTransaction(trx: Executor, ctx: RequestContext, header: RequestHeader, reason: string): Promise<void> {
+    assertThat(header.status === 'draft' || header.status === 'pending', 'request.not_pending', `This request is ${header.status}; only a draft or pending request can be cancelled.`);
+    const at = deps.clock.now().toISOString();
+    const moved = await repo.advanceRequest(trx, header.id, header.version, { status: 'cancelled', updated_at: at, closed_at: at });
+    assertThat(moved, 'conflict.version', 'The request changed while you were cancelling it; reload it and try again.');
+    await repo.closeOpenStages(trx, header.id, 'cancelled', at);
+    await deps.audit.record(trx, ctx, [{ action: 'request.cancelled', subjectType: 'access_request', subjectId: header.id, agencyId: header.agencyId, reason, before: { status: header.status }, after: { status: 'cancelled' } }]);
+  }
+
   async function cancel(ctx: RequestContext, id: string, reason: string): Promise<AccessRequest> {
     await deps.db.transaction().execute(async (trx) => {
       const header = await deps.workflow.requireRequest(trx, ctx, id, 'requests.read');
       assertMayManage(ctx, header);
-      assertThat(header.status === 'draft' || header.status === 'pending', 'request.not_pending', `This request is ${header.status}; only a draft or pending request can be cancelled.`);
-      const at = deps.clock.now().toISOString();
-      const moved = await repo.advanceRequest(trx, id, header.version, { status: 'cancelled', updated_at: at, closed_at: at });
-      assertThat(moved, 'conflict.version', 'The request changed while you were cancelling it; reload it and try again.');
-      await repo.closeOpenStages(trx, id, 'cancelled', at);
-      await deps.audit.record(trx, ctx, [{ action: 'request.cancelled', subjectType: 'access_request', subjectId: id, agencyId: header.agencyId, reason, before: { status: header.status }, after: { status: 'cancelled' } }]);
+      await cancelInTransaction(trx, ctx, header, reason);
     });
     return get(ctx, id);
+  }
+
+  /** Cancels every draft or pending request about the worker (a leave starting); the caller has authorised it. Returns their ids. */
+  async function cancelOpenForWorkerInTransaction(trx: Executor, ctx: RequestContext, workerId: string, reason: string): Promise<string[]> {
+    const open = await repo.listOpenRequestsAbout(trx, workerId);
+    for (const header of open) await cancelInTransaction(trx, ctx, header, reason);
+    return open.map((r) => r.id);
   }
 
   async function decide(ctx: RequestContext, id: string, input: DecideInput): Promise<AccessRequest> {
@@ -152,5 +164,5 @@ export function createRequestService(deps: { db: Database; clock: Clock; audit: 
     return get(ctx, id);
   }
 
-  return { create, createInTransaction, get, list, submit, cancel, decide, processDeadlines: deps.workflow.processDeadlines };
+  return { create, createInTransaction, get, list, submit, cancel, cancelOpenForWorkerInTransaction, decide, processDeadlines: deps.workflow.processDeadlines };
 }

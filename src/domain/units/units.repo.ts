@@ -47,6 +47,11 @@ export async function listUnits(db: Executor, filter: { agencyId: string; parent
   return rows.map(toUnit);
 }
 
+/** Every unit code of an agency with its unit id. */
+export async function listUnitCodes(db: Executor, agencyId: string): Promise<{ id: string; code: string }[]> {
+  return db.selectFrom('units').select(['id', 'code']).where('agency_id', '=', agencyId).execute();
+}
+
 /** The whole tree of an agency as parent links: small enough to walk in memory. */
 export async function listUnitLinks(db: Executor, agencyId: string): Promise<UnitLink[]> {
   return db.selectFrom('units').select(['id', 'parent_id as parentId']).where('agency_id', '=', agencyId).execute();

@@ -99,27 +99,34 @@ export function createWorkItemService(deps: { db: Database; clock: Clock; audit:
     return { ...item, status: 'closed', closedAt: at, updatedAt: at, version: item.version + 1 };
   }
 
+  /**
+   * Hands an open item to another enabled worker of its agency inside the caller's transaction,
+   * audited; the caller has authorized the change (a reassignment plan applies many at once).
+   */
+  async function reassignInTransaction(trx: Executor, ctx: RequestContext, item: WorkItem, ownerWorkerId: string, reason: string): Promise<WorkItem> {
+    assertOpen(item);
+    assertThat(ownerWorkerId !== item.ownerWorkerId, 'input.invalid', `That worker already owns ${item.reference}; choose another owner.`);
+    const owner = await requireOwner(trx, ownerWorkerId, item.agencyId);
+    assertThat(owner.enabled === 1, 'work_item.owner_disabled', `The new owner of ${item.reference} is disabled in the directory; choose an enabled worker.`);
+    const at = deps.clock.now().toISOString();
+    const updated = await repo.updateWorkItem(trx, item.id, item.version, { owner_worker_id: ownerWorkerId, updated_at: at });
+    assertThat(updated, 'conflict.version', staleMessage, { workItemId: item.id });
+    await deps.audit.record(trx, ctx, [
+      {
+        action: 'work_item.reassigned', subjectType: 'work_item', subjectId: item.id, agencyId: item.agencyId, reason,
+        before: { ownerWorkerId: item.ownerWorkerId }, after: { ownerWorkerId },
+      },
+    ]);
+    return { ...item, ownerWorkerId, updatedAt: at, version: item.version + 1 };
+  }
+
   /** Hands an open item to another enabled worker of the same agency. */
   async function reassign(ctx: RequestContext, id: string, input: ReassignWorkItemInput): Promise<WorkItem> {
     const item = await load(ctx, id, 'work_items.write');
     assertOpen(item);
     assertThat(item.version === input.version, 'conflict.version', staleMessage, { currentVersion: item.version });
-    assertThat(input.ownerWorkerId !== item.ownerWorkerId, 'input.invalid', 'That worker already owns this item; choose another owner.');
-    const owner = await requireOwner(deps.db, input.ownerWorkerId, item.agencyId);
-    assertThat(owner.enabled === 1, 'work_item.owner_disabled', 'The new owner is disabled in the directory; choose an enabled worker.');
-    const at = deps.clock.now().toISOString();
-    await deps.db.transaction().execute(async (trx) => {
-      const updated = await repo.updateWorkItem(trx, id, item.version, { owner_worker_id: input.ownerWorkerId, updated_at: at });
-      assertThat(updated, 'conflict.version', staleMessage);
-      await deps.audit.record(trx, ctx, [
-        {
-          action: 'work_item.reassigned', subjectType: 'work_item', subjectId: id, agencyId: item.agencyId, reason: input.reason,
-          before: { ownerWorkerId: item.ownerWorkerId }, after: { ownerWorkerId: input.ownerWorkerId },
-        },
-      ]);
-    });
-    return { ...item, ownerWorkerId: input.ownerWorkerId, updatedAt: at, version: item.version + 1 };
+    return deps.db.transaction().execute((trx) => reassignInTransaction(trx, ctx, item, input.ownerWorkerId, input.reason));
   }
 
-  return { create, get, list, close, reassign };
+  return { create, get, list, close, reassign, reassignInTransaction };
 }

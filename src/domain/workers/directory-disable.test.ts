@@ -42,7 +42,7 @@ describeEachDatabase('directory disable reaches every account at once', (current
     assert.equal(after.active, false);
     assert.deepEqual(after.functions, []);
     const actions = await kit.db.selectFrom('audit_events').select('action').where('request_id', '=', response.headers.get('x-request-id')).orderBy('seq').execute();
-    assert.deepEqual(actions.map((a) => a.action), ['worker.disabled', 'account.disabled', 'account.disabled']);
+    assert.deepEqual(actions.map((a) => a.action), ['worker.disabled', 'account.disabled', 'account.disabled', 'leaver_case.opened']);
   });
 
   it('restores on enable only the accounts the directory disabled, not a coordinator\'s disable', async () => {

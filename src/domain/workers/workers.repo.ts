@@ -66,6 +66,29 @@ export async function setWorkerEnabled(db: Executor, id: string, enabled: boolea
   return toWorker(row);
 }
 
+export async function listAgencyTimeZones(db: Executor): Promise<{ id: string; timeZone: string }[]> {
+  return db.selectFrom('agencies').select(['id', 'time_zone as timeZone']).orderBy('id').execute();
+}
+
+/**
+ * Enabled workers of the built-in or SCIM directory whose termination date is on or before
+ * `today`; workers of a synced source are the sync run's to disable.
+ */
+export async function listDueTerminations(db: Executor, agencyId: string, today: string, limit: number): Promise<Worker[]> {
+  const rows = await db
+    .selectFrom('workers as w')
+    .leftJoin('sync_sources as s', 's.id', 'w.source_id')
+    .selectAll('w')
+    .where('w.termination_date', '<=', today)
+    .where('w.agency_id', '=', agencyId)
+    .where('w.enabled', '=', 1)
+    .where((eb) => eb.or([eb('w.source_id', 'is', null), eb('s.kind', 'in', ['builtin', 'scim'])]))
+    .orderBy('w.termination_date')
+    .limit(limit)
+    .execute();
+  return rows.map(toWorker);
+}
+
 export async function findWorker(db: Executor, id: string): Promise<Worker | undefined> {
   const row = await db.selectFrom('workers').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toWorker(row);
@@ -74,6 +97,26 @@ export async function findWorker(db: Executor, id: string): Promise<Worker | und
 export async function findWorkerByLoginId(db: Executor, loginId: string): Promise<Worker | undefined> {
   const row = await db.selectFrom('workers').selectAll().where('login_key', '=', loginId.toLowerCase()).executeTakeFirst();
   return row && toWorker(row);
+}
+
+/** Lookups by a list of keys go in chunks, well under either database's limit on bound parameters. */
+const lookupChunk = 500;
+
+async function findInChunks(keys: string[], find: (chunk: string[]) => Promise<WorkerRow[]>): Promise<Worker[]> {
+  const unique = [...new Set(keys)];
+  const found: Worker[] = [];
+  for (let i = 0; i < unique.length; i += lookupChunk) for (const row of await find(unique.slice(i, i + lookupChunk))) found.push(toWorker(row));
+  return found;
+}
+
+/** Workers of the agency with one of these external ids. */
+export async function findWorkersByExternalIds(db: Executor, agencyId: string, externalIds: string[]): Promise<Worker[]> {
+  return findInChunks(externalIds, (chunk) => db.selectFrom('workers').selectAll().where('agency_id', '=', agencyId).where('external_id', 'in', chunk).execute());
+}
+
+/** Workers of any agency holding one of these login ids, ignoring case. */
+export async function findWorkersByLoginIds(db: Executor, loginIds: string[]): Promise<Worker[]> {
+  return findInChunks(loginIds.map((l) => l.toLowerCase()), (chunk) => db.selectFrom('workers').selectAll().where('login_key', 'in', chunk).execute());
 }
 
 /** The worker's supervisor id; undefined when there is no such worker. */

@@ -1,15 +1,19 @@
 import type { Database } from '../../db/database.ts';
+import type { LeaverCause } from '../../db/schema.ts';
 import { refuseDuplicate } from '../../db/unique-violation.ts';
 import { enqueueWorkerChanges } from '../../outbox/outbox.ts';
+import { insertLifecycleEvents } from '../../sync/engine/sync-write.repo.ts';
 import type { Clock } from '../../shared/clock.ts';
+import { calendarDateAt } from '../../shared/dates.ts';
 import { AppError, assertThat } from '../../shared/errors.ts';
 import { isId, newId } from '../../shared/ids.ts';
 import { type Page, type PageRequest, decodeCursor, toPage } from '../../shared/page.ts';
 import { findAgency } from '../agencies/agencies.repo.ts';
 import type { AccountService } from '../accounts/accounts.service.ts';
 import type { AuditLog } from '../audit/audit.service.ts';
-import type { RequestContext } from '../auth/actor.ts';
+import { type RequestContext, systemContext } from '../auth/actor.ts';
 import { type Permission, authorize } from '../auth/permissions.ts';
+import type { LeaverHooks } from '../leavers/leaver-cases.service.ts';
 import { findUnit } from '../units/units.repo.ts';
 import { type WorkerDates, dateOrderProblems } from './worker-dates.ts';
 import * as repo from './workers.repo.ts';
@@ -23,12 +27,12 @@ export interface WorkerListFilter extends PageRequest {
 }
 
 /** The fields a patch may change, in the order the audit log shows them. */
-const patchableFields = [
+export const patchableFields = [
   'loginId', 'firstName', 'lastName', 'email', 'unitId', 'jobType', 'supervisorId',
   'hireDate', 'leaveStart', 'leaveReturn', 'terminationDate', 'externalId',
 ] as const satisfies readonly (keyof Worker)[];
 
-function summarize(worker: Worker, fields: readonly (keyof Worker)[]): Record<string, unknown> {
+export function summarize(worker: Worker, fields: readonly (keyof Worker)[]): Record<string, unknown> {
   return Object.fromEntries(fields.map((field) => [field, worker[field]]));
 }
 
@@ -51,7 +55,13 @@ function decodeSortKey(cursor: string | undefined): repo.WorkerSortKey | undefin
 
 export type WorkerService = ReturnType<typeof createWorkerService>;
 
-export function createWorkerService(deps: { db: Database; clock: Clock; audit: AuditLog; accounts: Pick<AccountService, 'followDirectoryInTransaction'> }) {
+export function createWorkerService(deps: {
+  db: Database;
+  clock: Clock;
+  audit: AuditLog;
+  accounts: Pick<AccountService, 'followDirectoryInTransaction' | 'openHoldingAccountsInTransaction'>;
+  leavers: LeaverHooks;
+}) {
   async function requireAgency(ctx: RequestContext, agencyId: string, permission: Permission): Promise<void> {
     const agency = isId(agencyId) ? await findAgency(deps.db, agencyId) : undefined;
     if (!agency) throw new AppError('agency.not_found', 'No agency with that id.');
@@ -115,6 +125,7 @@ export function createWorkerService(deps: { db: Database; clock: Clock; audit: A
       await deps.audit.record(trx, ctx, [
         { action: 'worker.registered', subjectType: 'worker', subjectId: id, agencyId, after: summarize(worker, [...patchableFields, 'enabled', 'source']) },
       ]);
+      await deps.accounts.openHoldingAccountsInTransaction(trx, ctx, worker);
     });
     return worker;
   }
@@ -145,13 +156,20 @@ export function createWorkerService(deps: { db: Database; clock: Clock; audit: A
         { action: 'worker.updated', subjectType: 'worker', subjectId: id, agencyId: worker.agencyId, reason: patch.reason, before: summarize(worker, changed), after: summarize(updated, changed) },
       ]);
       await enqueueWorkerChanges(trx, [id], 'worker.updated', updated.updatedAt);
+      if (updated.unitId !== worker.unitId || updated.jobType !== worker.jobType) {
+        // The same mover event the directory sync and SCIM record; the lifecycle timers act on it.
+        await insertLifecycleEvents(trx, [{
+          id: newId(), agency_id: worker.agencyId, worker_id: id, kind: 'mover', detected_at: updated.updatedAt, sync_run_id: null, handled_at: null,
+          details: JSON.stringify({ from: { unitId: worker.unitId, jobType: worker.jobType }, to: { unitId: updated.unitId, jobType: updated.jobType } }),
+        }]);
+      }
     });
     return updated;
   }
 
-  async function setEnabled(ctx: RequestContext, id: string, enabled: boolean, reason: string): Promise<Worker> {
-    const worker = await loadWorker(ctx, id, 'workers.write');
-    if (worker.enabled === enabled) return worker;
+  /** Enables or disables the directory account and every account with it, in one transaction; the caller has authorized it. */
+  async function applyEnabled(ctx: RequestContext, worker: Worker, enabled: boolean, reason: string, cause: LeaverCause): Promise<Worker> {
+    const { id } = worker;
     const now = deps.clock.now().toISOString();
     return deps.db.transaction().execute(async (trx) => {
       const updated = await repo.setWorkerEnabled(trx, id, enabled, now);
@@ -160,8 +178,32 @@ export function createWorkerService(deps: { db: Database; clock: Clock; audit: A
         { action: enabled ? 'worker.enabled' : 'worker.disabled', subjectType: 'worker', subjectId: id, agencyId: worker.agencyId, reason, before: { enabled: worker.enabled }, after: { enabled } },
       ]);
       await deps.accounts.followDirectoryInTransaction(trx, ctx, id, enabled, reason);
+      if (enabled) await deps.leavers.cancelCasesInTransaction(trx, ctx, [id], reason);
+      else await deps.leavers.openCasesInTransaction(trx, ctx, { agencyId: worker.agencyId, at: now, syncRunId: null, leavers: [{ workerId: id, cause }] });
       return updated;
     });
+  }
+
+  async function setEnabled(ctx: RequestContext, id: string, enabled: boolean, reason: string): Promise<Worker> {
+    const worker = await loadWorker(ctx, id, 'workers.write');
+    if (worker.enabled === enabled) return worker;
+    return applyEnabled(ctx, worker, enabled, reason, 'directory_disabled');
+  }
+
+  /**
+   * A termination date in the built-in or SCIM directory takes effect on its day (the agency's
+   * calendar): the worker is disabled like any directory disable. Sync sources do this in their runs.
+   */
+  async function disableDueTerminations(now: Date = deps.clock.now()): Promise<{ disabled: number }> {
+    const ctx = systemContext(`terminations-${now.toISOString()}`, 'gatehouse terminations');
+    let disabled = 0;
+    for (const agency of await repo.listAgencyTimeZones(deps.db)) {
+      for (const worker of await repo.listDueTerminations(deps.db, agency.id, calendarDateAt(now, agency.timeZone), 500)) {
+        await applyEnabled(ctx, worker, false, `Termination date ${worker.terminationDate ?? ''} reached`, 'termination_date');
+        disabled += 1;
+      }
+    }
+    return { disabled };
   }
 
   /** Disables the directory account at once; disabling an already disabled worker changes nothing. */
@@ -197,5 +239,5 @@ export function createWorkerService(deps: { db: Database; clock: Clock; audit: A
     return toPage(rows, filter.limit, (w) => JSON.stringify([w.lastName, w.firstName, w.id]));
   }
 
-  return { register, update, disable, enable, get, list, findByLogin };
+  return { register, update, disable, enable, disableDueTerminations, get, list, findByLogin };
 }

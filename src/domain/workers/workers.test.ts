@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { describeEachDatabase } from '../../../test/helpers/databases.ts';
 import { type TestKit, createTestKit } from '../../../test/helpers/kit.ts';
+import { ensureBuiltinApplications } from '../applications/applications.service.ts';
 import { isOnLeave } from './worker-dates.ts';
 import { findWorkerStateAt } from './workers.repo.ts';
 
@@ -47,6 +48,20 @@ describeEachDatabase('workers', (current) => {
     const event = await kit.db.selectFrom('audit_events').selectAll().where('subject_id', '=', response.body.id).executeTakeFirstOrThrow();
     assert.equal(event.action, 'worker.registered');
     assert.equal(JSON.parse(event.after ?? '').loginId, 'JDoe01');
+  });
+
+  it("opens the new worker's CONNECTIONS account in N01 with no access, where the coordinator's queue shows it", async () => {
+    const kit = createTestKit(current());
+    const { monroe, monroeUnit, monroeAdmin } = await setUp(kit);
+    await kit.db.transaction().execute((trx) => ensureBuiltinApplications(trx, kit.clock.now().toISOString()));
+    const worker = await register(kit, monroeAdmin, monroe.id, { loginId: 'newbie', unitId: monroeUnit });
+
+    const coordinator = await kit.tokenFor('security_coordinator', monroe.id);
+    const queue = await kit.call('GET', `/api/v1/agencies/${monroe.id}/accounts?awaitingAssessment=true`, { token: coordinator });
+    assert.equal(queue.status, 200);
+    assert.deepEqual(queue.body.items.map((a: { workerId: string; unitId: string; status: string }) => [a.workerId, a.unitId, a.status]), [[worker.id, monroe.holdingUnitId, 'active']]);
+    const access = await kit.services.access.effectiveAccess(kit.system, worker.id, 'CONNECTIONS');
+    assert.deepEqual(access.functions, []);
   });
 
   it('refuses a login id already taken anywhere in the state, ignoring case', async () => {

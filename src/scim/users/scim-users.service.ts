@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Database, DatabaseKind, Executor } from '../../db/database.ts';
 import type { AccountService } from '../../domain/accounts/accounts.service.ts';
 import type { AuditLog } from '../../domain/audit/audit.service.ts';
+import type { LeaverHooks } from '../../domain/leavers/leaver-cases.service.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { isId, newId } from '../../shared/ids.ts';
 import { type ListRequest, runList } from '../query/list-query.ts';
@@ -21,7 +22,14 @@ const type = userResourceType;
 export type ScimUserService = ReturnType<typeof createScimUserService>;
 
 /** /Users: the workers of the agency's SCIM directory, as the SCIM client sees them. */
-export function createScimUserService(deps: { db: Database; dbKind: DatabaseKind; clock: Clock; audit: AuditLog; accounts: Pick<AccountService, 'followDirectoryInTransaction'> }) {
+export function createScimUserService(deps: {
+  db: Database;
+  dbKind: DatabaseKind;
+  clock: Clock;
+  audit: AuditLog;
+  accounts: Pick<AccountService, 'followDirectoryInTransaction'>;
+  leavers: LeaverHooks;
+}) {
   async function load(db: Executor, call: ScimCall, id: string): Promise<repo.UserRow> {
     const row = isId(id) ? await repo.findUser(db, call.client.agencyId, id) : undefined;
     if (!row) throw notFound('User', id);

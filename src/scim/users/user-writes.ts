@@ -3,6 +3,7 @@ import type { Executor } from '../../db/database.ts';
 import type { LifecycleEventsTable, WorkersTable } from '../../db/schema.ts';
 import type { AccountService } from '../../domain/accounts/accounts.service.ts';
 import type { AuditEntry, AuditLog } from '../../domain/audit/audit.service.ts';
+import type { LeaverHooks } from '../../domain/leavers/leaver-cases.service.ts';
 import { enqueueAccountChanges, enqueueWorkerChanges } from '../../outbox/outbox.ts';
 import { isId, newId } from '../../shared/ids.ts';
 import { type AgencyContext, loadAgencyContext } from '../../sync/engine/sync-state.repo.ts';
@@ -16,6 +17,7 @@ import type { UserFields } from './user-mapping.ts';
 export interface UserWriteDeps {
   audit: AuditLog;
   accounts: Pick<AccountService, 'followDirectoryInTransaction'>;
+  leavers: LeaverHooks;
 }
 
 /** Where the worker sits: the unit its code names and the supervisor its manager names. */
@@ -180,7 +182,11 @@ export async function changeUser(
     }
     await write.insertLifecycleEvents(trx, lifecycle);
     await deps.audit.record(trx, ctx, audit);
-    if (enabledChanged) await deps.accounts.followDirectoryInTransaction(trx, ctx, current.id, enabled, reason);
+    if (enabledChanged) {
+      await deps.accounts.followDirectoryInTransaction(trx, ctx, current.id, enabled, reason);
+      if (enabled) await deps.leavers.cancelCasesInTransaction(trx, ctx, [current.id], reason);
+      else await deps.leavers.openCasesInTransaction(trx, ctx, { agencyId, at: now, syncRunId: null, leavers: [{ workerId: current.id, cause: 'scim_inactive' }] });
+    }
     // Connected applications get the new name, email or placement too.
     if (changed.length > 0) await enqueueWorkerChanges(trx, [current.id], 'worker.updated', now);
   }
@@ -212,6 +218,7 @@ export async function removeUser(trx: Executor, deps: UserWriteDeps, call: ScimC
     await write.insertLifecycleEvents(trx, [{ id: newId(), agency_id: agencyId, worker_id: current.id, kind: 'leaver', detected_at: now, sync_run_id: null, details: JSON.stringify({ cause: 'scim_deleted' }), handled_at: null }]);
     await deps.audit.record(trx, ctx, [{ action: 'worker.disabled', subjectType: 'worker', subjectId: current.id, agencyId, reason, before: { enabled: true }, after: { enabled: false } }]);
     await deps.accounts.followDirectoryInTransaction(trx, ctx, current.id, false, reason);
+    await deps.leavers.openCasesInTransaction(trx, ctx, { agencyId, at: now, syncRunId: null, leavers: [{ workerId: current.id, cause: 'scim_deleted' }] });
   }
   await repo.deleteScimUser(trx, current.id, now);
   await deps.audit.record(trx, ctx, [{ action: 'scim_user.deleted', subjectType: 'worker', subjectId: current.id, agencyId, reason, before: { userName: current.loginId } }]);

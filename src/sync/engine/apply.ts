@@ -1,8 +1,9 @@
 import type { Insertable } from 'kysely';
 import type { Executor } from '../../db/database.ts';
-import type { AccountHistoryTable, AccountsTable, LifecycleEventsTable, WorkerHistoryTable, WorkersTable } from '../../db/schema.ts';
+import type { AccountHistoryTable, AccountsTable, LeaverCause, LifecycleEventsTable, WorkerHistoryTable, WorkersTable } from '../../db/schema.ts';
 import type { AuditEntry, AuditLog } from '../../domain/audit/audit.service.ts';
 import type { RequestContext } from '../../domain/auth/actor.ts';
+import type { LeaverHooks } from '../../domain/leavers/leaver-cases.service.ts';
 import { enqueueAccountChanges } from '../../outbox/outbox.ts';
 import { newId } from '../../shared/ids.ts';
 import type { AccountRepairChange, Change, GoneChange, JoinChange, UpdateChange } from './plan.ts';
@@ -15,6 +16,7 @@ import * as write from './sync-write.repo.ts';
 export interface ApplyContext {
   ctx: RequestContext;
   audit: AuditLog;
+  leavers: LeaverHooks;
   agency: AgencyContext;
   sourceId: string;
   sourceKind: string;
@@ -39,6 +41,8 @@ class BatchWrites {
   workerDisables: string[] = [];
   accountStatus: { account: KnownAccount; status: 'active' | 'disabled'; disabledBy: string | null }[] = [];
   lifecycle: Insertable<LifecycleEventsTable>[] = [];
+  leavers: { workerId: string; cause: LeaverCause }[] = [];
+  returners: string[] = [];
   audit: AuditEntry[] = [];
 }
 
@@ -84,6 +88,8 @@ async function applySlice(trx: Executor, apply: ApplyContext, changes: Change[])
   await write.insertAccountHistory(trx, batch.accountHistory);
   await write.insertLifecycleEvents(trx, batch.lifecycle);
   await apply.audit.record(trx, apply.ctx, batch.audit);
+  await apply.leavers.openCasesInTransaction(trx, apply.ctx, { agencyId: apply.agency.agencyId, at: apply.now, syncRunId: apply.runId, leavers: batch.leavers });
+  await apply.leavers.cancelCasesInTransaction(trx, apply.ctx, batch.returners, 'directory account enabled again');
   // New and re-aligned accounts, and every account of a changed worker (its name or email may have changed).
   const touched = [
     ...batch.accounts.map((a) => a.id), ...batch.accountStatus.map((s) => s.account.id),
@@ -148,10 +154,11 @@ function addUpdate(batch: BatchWrites, apply: ApplyContext, change: UpdateChange
   if (change.mover) {
     addLifecycle(batch, apply, worker.id, 'mover', { from: { unitId: details.unitId, jobType: details.jobType }, to: { unitId: change.unitId, jobType } });
   }
-  if (worker.enabled === 1 && !change.enabled) {
-    addLifecycle(batch, apply, worker.id, 'leaver', { cause: record.enabled ? 'termination_date' : 'directory_disabled' });
+  if (worker.enabled === 1 && !change.enabled) addLeaver(batch, apply, worker.id, record.enabled ? 'termination_date' : 'directory_disabled');
+  if (worker.enabled === 0 && change.enabled) {
+    addLifecycle(batch, apply, worker.id, 'returner', {});
+    batch.returners.push(worker.id);
   }
-  if (worker.enabled === 0 && change.enabled) addLifecycle(batch, apply, worker.id, 'returner', {});
   alignAccounts(batch, apply, worker, change.enabled);
 }
 
@@ -168,7 +175,7 @@ function addGone(batch: BatchWrites, apply: ApplyContext, change: GoneChange): v
       action: 'worker.disabled', subjectType: 'worker', subjectId: worker.id, agencyId: apply.agency.agencyId,
       reason: 'no longer in the directory', before: { enabled: true }, after: { enabled: false },
     });
-    addLifecycle(batch, apply, worker.id, 'leaver', { cause: 'gone_from_directory' });
+    addLeaver(batch, apply, worker.id, 'gone_from_directory');
   }
   alignAccounts(batch, apply, worker, false);
 }
@@ -221,4 +228,10 @@ function addLifecycle(batch: BatchWrites, apply: ApplyContext, workerId: string,
     id: newId(), agency_id: apply.agency.agencyId, worker_id: workerId, kind, detected_at: apply.now, sync_run_id: apply.runId,
     details: JSON.stringify(details), handled_at: null,
   });
+}
+
+/** A leaver event, and a leaver case opened in the same transaction as the disable. */
+function addLeaver(batch: BatchWrites, apply: ApplyContext, workerId: string, cause: LeaverCause): void {
+  addLifecycle(batch, apply, workerId, 'leaver', { cause });
+  batch.leavers.push({ workerId, cause });
 }

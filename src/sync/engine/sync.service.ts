@@ -6,6 +6,7 @@ import type { Database } from '../../db/database.ts';
 import type { AuditLog } from '../../domain/audit/audit.service.ts';
 import type { RequestContext } from '../../domain/auth/actor.ts';
 import { agencyScope, authorize } from '../../domain/auth/permissions.ts';
+import type { LeaverHooks } from '../../domain/leavers/leaver-cases.service.ts';
 import { type Lease, leaseOwner, type Leases } from '../../scheduler/leases.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { calendarDateAt } from '../../shared/dates.ts';
@@ -50,7 +51,7 @@ const maxStoredProblems = 1000;
 
 export type SyncService = ReturnType<typeof createSyncService>;
 
-export function createSyncService(deps: { db: Database; clock: Clock; audit: AuditLog; leases: Leases; sources: SourceService; settings: SyncSettings }) {
+export function createSyncService(deps: { db: Database; clock: Clock; audit: AuditLog; leavers: LeaverHooks; leases: Leases; sources: SourceService; settings: SyncSettings }) {
   const { db, clock, settings } = deps;
 
   async function writePlanFile(runId: string, plan: Plan): Promise<string> {
@@ -146,7 +147,7 @@ export function createSyncService(deps: { db: Database; clock: Clock; audit: Aud
       }
 
       let applied = 0;
-      const apply = { ctx: runCtx, audit: deps.audit, agency, sourceId: source.id, sourceKind: source.kind, runId, now: '' };
+      const apply = { ctx: runCtx, audit: deps.audit, leavers: deps.leavers, agency, sourceId: source.id, sourceKind: source.kind, runId, now: '' };
       const total = plan.changes.length;
       // Batches are taken off the plan as they are applied, so what is done can be freed.
       while (plan.changes.length > 0) {
