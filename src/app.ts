@@ -5,10 +5,14 @@ import { createReconcileService } from './connectors/scim-client/reconcile.ts';
 import type { Database, DatabaseKind } from './db/database.ts';
 import { createEffectiveAccessService } from './domain/access/effective-access.service.ts';
 import { createAccountService } from './domain/accounts/accounts.service.ts';
+import { createNewWorkerQueue } from './domain/accounts/new-worker-queue.service.ts';
 import { createAgencyService } from './domain/agencies/agencies.service.ts';
 import { createApplicationService } from './domain/applications/applications.service.ts';
 import { createAuditLog } from './domain/audit/audit.service.ts';
 import { createTokenService } from './domain/auth/tokens.service.ts';
+import { createConsoleSessionService } from './domain/console-users/console-sessions.service.ts';
+import { createConsoleUserService } from './domain/console-users/console-users.service.ts';
+import { createDashboardService } from './domain/dashboard/dashboard.service.ts';
 import { createFunctionService } from './domain/functions/functions.service.ts';
 import { createTemplateService } from './domain/templates/templates.service.ts';
 import { createUnitService } from './domain/units/units.service.ts';
@@ -24,6 +28,10 @@ import { createAssessmentService } from './domain/assessments/assessments.servic
 import { createAcknowledgmentService } from './domain/requests/acknowledgments.service.ts';
 import { createRequestWorkflow } from './domain/requests/request-workflow.service.ts';
 import { createRequestService } from './domain/requests/requests.service.ts';
+import { createApproverInbox } from './domain/requests/approver-inbox.service.ts';
+import { consoleFeatures } from './console/features.ts';
+import { createConsole } from './console/console.tsx';
+import type { ConsoleSettings } from './console/env.ts';
 import { createCoverageService } from './domain/lifecycle/coverage.service.ts';
 import { createExceptionActivation } from './domain/lifecycle/exception-activation.ts';
 import { createExceptionService } from './domain/lifecycle/exceptions.service.ts';
@@ -79,6 +87,8 @@ export interface AppDeps {
   secret?: (name: string) => string | undefined;
   /** The address links in notification emails point to (GATEHOUSE_PUBLIC_URL); http://localhost:8080 when not given. */
   publicUrl?: string;
+  /** The web console's public address and single sign-on; by default http://localhost without SSO. */
+  console?: ConsoleSettings;
 }
 
 /** Every service, wired by hand: each factory gets exactly the dependencies it names. */
@@ -122,7 +132,16 @@ export function createServices(deps: AppDeps) {
   const scimUsers = createScimUserService({ db, dbKind: deps.dbKind, clock, audit, accounts, leavers });
   const scimGroups = createScimGroupService({ db, dbKind: deps.dbKind, clock, audit });
   const reconcile = createReconcileService({ db, clock, audit, secret: deps.secret ?? (() => undefined) });
-  return { audit, tokens, agencies, units, workers, directoryImport, applications, functions, templates, accounts, grants, workItems, leavers, reassignments, reports, access, approvals, requests, inbox, assessments, acknowledgments, reminders, movers, exceptions, coverage, leaves, leases, sources, sync, deliveries, reconcile, scimTokens, scimUsers, scimGroups };
+  const consoleUsers = createConsoleUserService({ db, clock, audit });
+  const consoleSessions = createConsoleSessionService({ db, clock, audit });
+  const approverInbox = createApproverInbox({ db, clock, requests });
+  const dashboard = createDashboardService({ db, clock });
+  const newWorkers = createNewWorkerQueue({ db });
+  return {
+    consoleUsers, consoleSessions, approverInbox, dashboard, newWorkers, audit, tokens, agencies, units, workers, directoryImport, applications, functions, templates, accounts, grants,
+    workItems, leavers, reassignments, reports, access, approvals, requests, inbox, assessments, acknowledgments, reminders, movers, exceptions, coverage, leaves, leases,
+    sources, sync, deliveries, reconcile, scimTokens, scimUsers, scimGroups,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -159,6 +178,8 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.route('/api/v1', api);
   // SCIM has its own tokens, media type and error format: it is not under /api/v1's authentication.
   app.route('/scim/v2', createScimRoutes(services, deps.logger));
+  // The console comes last: its pages answer only what the API and SCIM did not.
+  app.route('/', createConsole(services, deps.console ?? { publicUrl: 'http://localhost', oidc: null }, deps.logger, consoleFeatures()));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'An API token from `gatehouse token create`.' });
   app.doc31('/openapi.json', {

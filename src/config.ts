@@ -17,6 +17,9 @@ const envSchema = z.object({
     .regex(/^smtps?:\/\/[^/\s]+(:\d+)?\/?(\?.*)?$/, 'Must be smtp://host:port or smtps://host:port (user:password@ before the host when the server needs them).')
     .optional(),
   GATEHOUSE_MAIL_FROM: z.string().trim().min(3).max(320).default('Gatehouse <gatehouse@localhost>'),
+  GATEHOUSE_OIDC_ISSUER: z.string().trim().url().max(2000).optional(),
+  GATEHOUSE_OIDC_CLIENT_ID: z.string().trim().min(1).max(500).optional(),
+  GATEHOUSE_OIDC_CLIENT_SECRET: z.string().min(1).max(2000).optional(),
 });
 
 export interface Config {
@@ -36,6 +39,8 @@ export interface Config {
   smtpUrl: string | null;
   /** The From address of notification emails. */
   mailFrom: string;
+  /** Console single sign-on through OpenID Connect; null when not configured. */
+  oidc: { issuer: string; clientId: string; clientSecret: string } | null;
   /** Reads the environment variable a connector config names for its secret (`tokenEnv`). */
   secret: (name: string) => string | undefined;
 }
@@ -48,6 +53,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration: ${problems}. See "Configuration" in the README.`);
   }
   const e = parsed.data;
+  const oidcParts = [e.GATEHOUSE_OIDC_ISSUER, e.GATEHOUSE_OIDC_CLIENT_ID, e.GATEHOUSE_OIDC_CLIENT_SECRET];
+  if (oidcParts.some(Boolean) && !oidcParts.every(Boolean)) {
+    throw new Error('Invalid configuration: single sign-on needs all of GATEHOUSE_OIDC_ISSUER, GATEHOUSE_OIDC_CLIENT_ID and GATEHOUSE_OIDC_CLIENT_SECRET. See "Console" in the README.');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -60,6 +69,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ldapPollSeconds: e.GATEHOUSE_LDAP_POLL_SECONDS,
     smtpUrl: e.SMTP_URL ?? null,
     mailFrom: e.GATEHOUSE_MAIL_FROM,
+    oidc: e.GATEHOUSE_OIDC_ISSUER && e.GATEHOUSE_OIDC_CLIENT_ID && e.GATEHOUSE_OIDC_CLIENT_SECRET
+      ? { issuer: e.GATEHOUSE_OIDC_ISSUER, clientId: e.GATEHOUSE_OIDC_CLIENT_ID, clientSecret: e.GATEHOUSE_OIDC_CLIENT_SECRET }
+      : null,
     secret: (name) => env[name],
   };
 }

@@ -26,11 +26,15 @@ describeEachDatabase('http basics', (current) => {
     assert.equal(response.body.error.requestId, 'trace-12345678');
   });
 
-  it('answers an unknown route with a JSON 404', async () => {
+  it('answers an unknown API route with a JSON 404, and leaves other paths to the console', async () => {
     const kit = createTestKit(current());
-    const response = await kit.call('GET', '/nowhere');
+    const admin = await kit.tokenFor('state_admin', null);
+    const response = await kit.call('GET', '/api/v1/nowhere', { token: admin });
     assert.equal(response.status, 404);
     assert.equal(response.body.error.code, 'route.not_found');
+    const page = await kit.call('GET', '/nowhere');
+    assert.equal(page.status, 303);
+    assert.equal(page.headers.get('location'), '/sign-in?next=%2Fnowhere');
   });
 
   it('rejects a body that is not JSON with a clear message', async () => {

@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import type { Command } from 'commander';
 import { createApp } from '../app.ts';
+import { type DemoConsoleUser, demoPassword, ensureDemoConsoleUsers } from '../demo/demo-console-users.ts';
 import { findDemoAgencies, loadDemo } from '../demo/demo-loader.ts';
 import { ensureBuiltinApplications } from '../domain/applications/applications.service.ts';
 import { systemContext } from '../domain/auth/actor.ts';
@@ -19,23 +20,32 @@ const dayMs = 24 * 60 * 60 * 1000;
  * for 24 hours at every start, so a newcomer can call the API at once. With GATEHOUSE_DEMO=0 or
  * --no-demo no token is ever minted here; create tokens with `gatehouse token create`.
  */
-async function prepareDemo(runtime: Runtime): Promise<{ token: string; expiresAt: string } | null> {
+interface DemoAccess {
+  token: string;
+  expiresAt: string;
+  consoleUsers: DemoConsoleUser[];
+}
+
+async function prepareDemo(runtime: Runtime): Promise<DemoAccess | null> {
   const { services, cliContext: ctx } = runtime;
   const agencies = await services.agencies.list(ctx, { limit: 1 });
   if (agencies.items.length === 0) {
     const summary = await loadDemo(services, runtime.handle.db, runtime.clock, { seed: runtime.config.demoSeed });
     console.log(`${formatDemoSummary(summary)}\n`);
   }
-  if ((await findDemoAgencies(services, ctx)).length === 0) return null;
+  const present = await findDemoAgencies(services, ctx);
+  if (present.length === 0) return null;
   const expiresAt = new Date(runtime.clock.now().getTime() + dayMs).toISOString();
   const created = await services.tokens.create(ctx, { name: 'Demo administrator (serve)', role: 'state_admin', agencyId: null, expiresAt });
-  return { token: created.token, expiresAt };
+  const consoleUsers = await ensureDemoConsoleUsers(services, ctx, present[0] as string);
+  return { token: created.token, expiresAt, consoleUsers };
 }
 
-function printWhereToGo(publicUrl: string, demo: { token: string; expiresAt: string } | null): void {
+function printWhereToGo(publicUrl: string, demo: DemoAccess | null): void {
   const lines = [
     '',
     `Gatehouse is running at ${publicUrl}`,
+    `  Console:      ${publicUrl}/`,
     `  API:          ${publicUrl}/api/v1`,
     `  API docs:     ${publicUrl}/openapi.json`,
     `  Health:       ${publicUrl}/healthz`,
@@ -46,6 +56,9 @@ function printWhereToGo(publicUrl: string, demo: { token: string; expiresAt: str
       `Demo mode: the agencies CEDAR and HARBOR are loaded. A state_admin token, valid until ${demo.expiresAt}:`,
       `  ${demo.token}`,
       `Try: curl -H "Authorization: Bearer ${demo.token}" ${publicUrl}/api/v1/agencies`,
+      '',
+      `Console demo users (password for each: ${demoPassword}); open ${publicUrl}/ and sign in as:`,
+      ...demo.consoleUsers.map((u) => `  ${u.login.padEnd(22)} ${u.role.padEnd(21)} finds ${u.finds}`),
       'Turn demo mode off with GATEHOUSE_DEMO=0 or --no-demo.',
     );
   }
@@ -63,7 +76,8 @@ export function registerServeCommand(program: Command): void {
       const { config, logger } = runtime;
       await ensureBuiltinApplications(runtime.handle.db, runtime.clock.now().toISOString());
       const demo = config.loadDemo && options.demo ? await prepareDemo(runtime) : null;
-      const { app } = createApp({ db: runtime.handle.db, dbKind: runtime.handle.kind, clock: runtime.clock, logger }, runtime.services);
+      const consoleSettings = { publicUrl: config.publicUrl, oidc: config.oidc };
+      const { app } = createApp({ db: runtime.handle.db, dbKind: runtime.handle.kind, clock: runtime.clock, logger, console: consoleSettings }, runtime.services);
       const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
         logger.info({ port: info.port, database: runtime.handle.kind }, 'Gatehouse is listening');
         printWhereToGo(config.publicUrl, demo);

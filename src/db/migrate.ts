@@ -8,6 +8,7 @@ import * as requests from './migrations/0005-requests.ts';
 import * as notifications from './migrations/0006-notifications.ts';
 import * as lifecycle from './migrations/0007-lifecycle.ts';
 import * as leavers from './migrations/0008-leavers.ts';
+import * as consoleSignIn from './migrations/0009-console.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-core': core,
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0006-notifications': notifications,
   '0007-lifecycle': lifecycle,
   '0008-leavers': leavers,
+  '0009-console': consoleSignIn,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -57,8 +57,8 @@ export interface AccountFilter {
   workerId?: string | undefined;
   status?: Account['status'] | undefined;
   applicationId?: string | undefined;
-  /** Only accounts still in their agency's N01 holding unit. */
-  inHoldingUnit?: boolean | undefined;
+  /** Only accounts in this unit (the agency's N01 holding unit for the new-worker queue). */
+  unitId?: string | undefined;
   afterId?: string | undefined;
   limit: number;
 }
@@ -69,7 +69,7 @@ export async function listAccounts(db: Executor, filter: AccountFilter): Promise
   if (filter.workerId) q = q.where('worker_id', '=', filter.workerId);
   if (filter.status) q = q.where('status', '=', filter.status);
   if (filter.applicationId) q = q.where('application_id', '=', filter.applicationId);
-  if (filter.inHoldingUnit) q = q.where('unit_id', 'in', (eb) => eb.selectFrom('units').select('id').where('is_holding', '=', 1));
+  if (filter.unitId) q = q.where('unit_id', '=', filter.unitId);
   if (filter.afterId) q = q.where('id', '>', filter.afterId);
   const rows = await q.orderBy('id').limit(filter.limit).execute();
   return rows.map(toAccount);

@@ -238,10 +238,11 @@ export function createAccountService(deps: { db: Database; clock: Clock; audit: 
   async function listForAgency(ctx: RequestContext, agencyId: string, filter: AccountListFilter): Promise<Page<Account>> {
     if (!isId(agencyId)) throw new AppError('agency.not_found', 'No agency with that id.');
     authorize(ctx.actor, 'accounts.read', agencyId, 'agency.not_found', 'agency');
-    if (!(await findAgency(deps.db, agencyId))) throw new AppError('agency.not_found', 'No agency with that id.');
+    const agency = await findAgency(deps.db, agencyId);
+    if (!agency) throw new AppError('agency.not_found', 'No agency with that id.');
     const rows = await repo.listAccounts(deps.db, {
       agencyId, applicationId: filter.applicationId, afterId: decodeCursor(filter.cursor), limit: filter.limit + 1,
-      ...(filter.awaitingAssessment ? { status: 'active' as const, inHoldingUnit: true } : { status: filter.status }),
+      ...(filter.awaitingAssessment ? { status: 'active' as const, unitId: agency.holdingUnitId } : { status: filter.status }),
     });
     return toPage(rows, filter.limit, (a) => a.id);
   }

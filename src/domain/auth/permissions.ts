@@ -28,6 +28,8 @@ const rolesByPermission = {
   'access.read': staff,
   'audit.read': ['state_admin', 'auditor'],
   'tokens.write': ['state_admin', 'lan_admin'],
+  'console_users.read': ['state_admin', 'lan_admin', 'auditor'],
+  'console_users.write': ['state_admin', 'lan_admin'],
   'sources.read': staff,
   'sources.write': ['state_admin', 'lan_admin'],
   'sync.run': ['state_admin', 'lan_admin'],

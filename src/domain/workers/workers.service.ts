@@ -223,6 +223,13 @@ export function createWorkerService(deps: {
     return worker;
   }
 
+  /** The agency's worker with this login id (case ignored), through the unique login index; undefined when none. */
+  async function findByLogin(ctx: RequestContext, agencyId: string, loginId: string): Promise<Worker | undefined> {
+    await requireAgency(ctx, agencyId, 'workers.read');
+    const worker = await repo.findWorkerByLoginId(deps.db, loginId.trim());
+    return worker?.agencyId === agencyId ? worker : undefined;
+  }
+
   /** Workers of an agency by last name, first name and id. */
   async function list(ctx: RequestContext, agencyId: string, filter: WorkerListFilter): Promise<Page<Worker>> {
     await requireAgency(ctx, agencyId, 'workers.read');
@@ -232,5 +239,5 @@ export function createWorkerService(deps: {
     return toPage(rows, filter.limit, (w) => JSON.stringify([w.lastName, w.firstName, w.id]));
   }
 
-  return { register, update, disable, enable, disableDueTerminations, get, list };
+  return { register, update, disable, enable, disableDueTerminations, get, list, findByLogin };
 }

@@ -1,0 +1,21 @@
+import { signInFeature } from './auth/sign-in.tsx';
+import type { ConsoleFeature } from './console.tsx';
+import { auditorFeature } from './pages/auditor.tsx';
+import { coordinatorFeature } from './pages/coordinator.tsx';
+import { dashboardFeature } from './pages/dashboard.tsx';
+import { homeFeature, notFoundFeature } from './pages/home.tsx';
+import { requestsFeature } from './pages/requests.tsx';
+import { usersFeature } from './pages/users.tsx';
+import { workerFeature } from './pages/worker.tsx';
+import { workersFeature } from './pages/workers.tsx';
+
+/**
+ * Every page of the console, in navigation order. A new page is one more feature here; the
+ * not-found page stays last.
+ */
+export function consoleFeatures(): ConsoleFeature[] {
+  return [
+    signInFeature(), homeFeature(), dashboardFeature(), coordinatorFeature(), requestsFeature(), workerFeature(),
+    workersFeature(), auditorFeature(), usersFeature(), notFoundFeature(),
+  ];
+}

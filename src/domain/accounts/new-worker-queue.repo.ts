@@ -1,0 +1,39 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/database.ts';
+
+export interface QueueEntry {
+  accountId: string;
+  workerId: string;
+  firstName: string;
+  lastName: string;
+  loginId: string;
+  jobType: string;
+  openedAt: string;
+}
+
+function likePrefix(text: string): string {
+  return `${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Active accounts in the holding unit with their workers, by account id, optionally by name or login prefix. */
+export async function listHoldingAccounts(db: Executor, query: { agencyId: string; holdingUnitId: string; search?: string | undefined; afterId?: string | undefined; limit: number }): Promise<QueueEntry[]> {
+  let q = db
+    .selectFrom('accounts as a')
+    .innerJoin('workers as w', 'w.id', 'a.worker_id')
+    .select(['a.id as accountId', 'w.id as workerId', 'w.first_name as firstName', 'w.last_name as lastName', 'w.login_id as loginId', 'w.job_type as jobType', 'a.created_at as openedAt'])
+    .where('a.agency_id', '=', query.agencyId)
+    .where('a.unit_id', '=', query.holdingUnitId)
+    .where('a.status', '=', 'active');
+  if (query.search) {
+    const pattern = likePrefix(query.search);
+    q = q.where((eb) =>
+      eb.or([
+        sql<boolean>`lower(${eb.ref('w.last_name')}) like ${pattern} escape '\\'`,
+        sql<boolean>`lower(${eb.ref('w.first_name')}) like ${pattern} escape '\\'`,
+        sql<boolean>`${eb.ref('w.login_key')} like ${pattern} escape '\\'`,
+      ]),
+    );
+  }
+  if (query.afterId) q = q.where('a.id', '>', query.afterId);
+  return q.orderBy('a.id').limit(query.limit).execute();
+}
