@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
+import { isConcurrencyFailure } from '../db/concurrency-failure.ts';
 import { AppError } from '../shared/errors.ts';
 import type { AppEnv } from './env.ts';
 
@@ -20,6 +21,10 @@ export function toAppError(error: unknown, logger: Logger, requestId: string): A
   }
   if (error instanceof HTTPException && error.status === 415) {
     return new AppError('request.unsupported_media_type', 'Send the request body as JSON with Content-Type: application/json.');
+  }
+  if (isConcurrencyFailure(error)) {
+    logger.warn({ err: error, requestId }, 'transaction lost to a concurrent one');
+    return new AppError('conflict.concurrent', 'Another change to the same records was made at the same moment, so yours was not applied. Reload and try again.');
   }
   logger.error({ err: error, requestId }, 'unhandled error');
   return new AppError('internal', `Something went wrong on our side. Quote request id ${requestId} when you report it.`);

@@ -46,6 +46,7 @@ export const statusByCode = {
   'work_item.owner_disabled': 409,
   'work_item.closed': 409,
   'conflict.version': 409,
+  'conflict.concurrent': 409,
   'input.invalid': 422,
   'demo.already_loaded': 409,
   'source.not_found': 404,
