@@ -8,6 +8,7 @@ import { type OpenedConnector, openConnector } from '../connectors/open-connecto
 import type { Database } from '../db/database.ts';
 import { leaseOwner } from '../scheduler/leases.ts';
 import type { Clock } from '../shared/clock.ts';
+import { createPassRunner } from './pass-runner.ts';
 import type { Logger } from '../shared/logger.ts';
 import { outboxSignal } from './outbox.ts';
 import * as repo from './outbox.repo.ts';
@@ -52,8 +53,6 @@ export function createDeliverer(deps: { db: Database; clock: Clock; logger: Logg
   const busyAccounts = new Set<string>();
   const deliveries = new Set<Promise<void>>();
   let stopped = true;
-  let running: Promise<void> | null = null;
-  let again = false;
   let pollTimer: NodeJS.Timeout | undefined;
   let wakeTimer: NodeJS.Timeout | undefined;
 
@@ -115,7 +114,7 @@ export function createDeliverer(deps: { db: Database; clock: Clock; logger: Logg
         inFlight.set(application.id, (inFlight.get(application.id) ?? 1) - 1);
         busyAccounts.delete(delivery.accountId);
         deliveries.delete(task);
-        if (!stopped) runPasses();
+        if (!stopped) passes.run();
       });
     deliveries.add(task);
   }
@@ -137,30 +136,12 @@ export function createDeliverer(deps: { db: Database; clock: Clock; logger: Logg
     }
   }
 
-  /** Runs passes one at a time; a request for a pass while one runs makes one more run after it. */
-  function runPasses(): void {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          await pass();
-        } catch (error) {
-          deps.logger.error({ err: error }, 'The outbox deliverer could not claim work; it will try again');
-        }
-      } while (again && !stopped);
-    })().finally(() => {
-      running = null;
-    });
-  }
+  const passes = createPassRunner(pass, { logger: deps.logger, failure: 'The outbox deliverer could not claim work; it will try again', isStopped: () => stopped });
 
   function wake(step = 0): void {
     clearTimeout(wakeTimer);
     if (stopped) return;
-    runPasses();
+    passes.run();
     const pause = wakeSchedule[step + 1];
     if (pause !== undefined) wakeTimer = setTimeout(() => wake(step + 1), pause);
   }
@@ -170,8 +151,8 @@ export function createDeliverer(deps: { db: Database; clock: Clock; logger: Logg
     if (!stopped) return;
     stopped = false;
     outboxSignal.on('written', onWritten);
-    pollTimer = setInterval(runPasses, settings.pollIntervalMs);
-    runPasses();
+    pollTimer = setInterval(passes.run, settings.pollIntervalMs);
+    passes.run();
   }
 
   /** Stops claiming, lets deliveries in flight finish, and closes the connections. */
@@ -180,7 +161,7 @@ export function createDeliverer(deps: { db: Database; clock: Clock; logger: Logg
     outboxSignal.off('written', onWritten);
     clearInterval(pollTimer);
     clearTimeout(wakeTimer);
-    await running;
+    await passes.settled();
     await Promise.all([...deliveries]);
     await agent.close();
   }

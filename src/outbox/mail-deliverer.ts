@@ -5,6 +5,7 @@ import * as repo from '../domain/notifications/mail-outbox.repo.ts';
 import { mailSignal } from '../domain/notifications/notifier.ts';
 import { leaseOwner } from '../scheduler/leases.ts';
 import type { Clock } from '../shared/clock.ts';
+import { createPassRunner } from './pass-runner.ts';
 import type { Logger } from '../shared/logger.ts';
 import { type DelivererSettings, defaultDelivererSettings, retryDelayMs } from './deliverer.ts';
 
@@ -30,8 +31,6 @@ export function createMailDeliverer(deps: { db: Database; clock: Clock; logger: 
   const owner = leaseOwner(`mail-${randomUUID().slice(0, 8)}`);
   const transport = nodemailer.createTransport(deps.mail.smtpUrl);
   let stopped = true;
-  let running: Promise<void> | null = null;
-  let again = false;
   let pollTimer: NodeJS.Timeout | undefined;
   const wakeTimers = new Set<NodeJS.Timeout>();
 
@@ -60,31 +59,13 @@ export function createMailDeliverer(deps: { db: Database; clock: Clock; logger: 
     }
   }
 
-  /** Runs passes one at a time; asked for one while one runs, it runs one more after it. */
-  function runPasses(): void {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          await pass();
-        } catch (error) {
-          deps.logger.error({ err: error }, 'The mail deliverer could not claim work; it will try again');
-        }
-      } while (again && !stopped);
-    })().finally(() => {
-      running = null;
-    });
-  }
+  const passes = createPassRunner(pass, { logger: deps.logger, failure: 'The mail deliverer could not claim work; it will try again', isStopped: () => stopped });
 
   function onWritten(): void {
     for (const pause of wakeSchedule) {
       const timer = setTimeout(() => {
         wakeTimers.delete(timer);
-        if (!stopped) runPasses();
+        if (!stopped) passes.run();
       }, pause);
       wakeTimers.add(timer);
     }
@@ -94,8 +75,8 @@ export function createMailDeliverer(deps: { db: Database; clock: Clock; logger: 
     if (!stopped) return;
     stopped = false;
     mailSignal.on('written', onWritten);
-    pollTimer = setInterval(runPasses, settings.pollIntervalMs);
-    runPasses();
+    pollTimer = setInterval(passes.run, settings.pollIntervalMs);
+    passes.run();
   }
 
   /** Stops claiming, lets sends in flight finish, and closes the SMTP connections. */
@@ -105,7 +86,7 @@ export function createMailDeliverer(deps: { db: Database; clock: Clock; logger: 
     clearInterval(pollTimer);
     for (const timer of wakeTimers) clearTimeout(timer);
     wakeTimers.clear();
-    await running;
+    await passes.settled();
     transport.close();
   }
 
