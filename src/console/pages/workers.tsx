@@ -1,12 +1,15 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
+import { leaveReasonSchema, recordLeaveSchema } from '../../domain/lifecycle/lifecycle.schemas.ts';
 import { registerWorkerSchema, statusChangeSchema, updateWorkerSchema } from '../../domain/workers/workers.schemas.ts';
 import { hasPermission } from '../../domain/auth/permissions.ts';
+import { AppError } from '../../shared/errors.ts';
 import type { ConsoleFeature, ConsoleTools } from '../console.tsx';
 import { type ConsoleEnv, requireContext } from '../env.ts';
 import { formValues, refusalMessage, optional, text, validate } from '../forms.ts';
 import { agencyUnits, findWorkerByLogin, fullName, unitOptions } from '../lookups.ts';
 import { hasRole } from '../page.ts';
+import { LeaveSection } from './leave-section.tsx';
 import { Badge, CsrfField, ErrorSummary, type FieldErrors, Pager, TextArea, TextField, SelectField } from '../ui.tsx';
 
 type FormState = { form?: string; errors?: FieldErrors; message?: string; values?: Record<string, string | string[]> };
@@ -82,6 +85,7 @@ async function workerPage(c: Context<ConsoleEnv>, tools: ConsoleTools, state: Fo
   const accounts = hasPermission(ctx.actor, 'accounts.read', worker.agencyId) ? (await tools.services.accounts.listForWorker(ctx, worker.id, { limit: 20 })).items : [];
   const mayWrite = hasPermission(ctx.actor, 'workers.write', worker.agencyId);
   const mayAssess = hasPermission(ctx.actor, 'assessments.write', worker.agencyId);
+  const leaves = (await tools.services.leaves.listForWorker(ctx, worker.id, { limit: 20 })).items;
   const v = state.values ?? {};
   const errorsFor = (form: string) => (state.form === form ? state.errors : undefined);
   const messageFor = (form: string) => (state.form === form ? state.message : undefined);
@@ -111,6 +115,7 @@ async function workerPage(c: Context<ConsoleEnv>, tools: ConsoleTools, state: Fo
         </>
       ) : null}
       {hasPermission(ctx.actor, 'requests.create', worker.agencyId) && mayAssess ? <p><a href={`/requests/new?worker=${worker.id}`}>Request access for {fullName(worker)}</a></p> : null}
+      <LeaveSection workerId={worker.id} leaves={leaves} mayWrite={mayWrite} csrfToken={c.get('csrfToken')} state={state} />
       {mayWrite ? (
         <div class="actions">
           <form method="post" action={`/workers/${worker.id}/job`} class="stack" novalidate>
@@ -195,6 +200,16 @@ export function workersFeature(): ConsoleFeature {
       app.post('/workers/:id/departure', (c) =>
         change(c, tools, 'departure', updateWorkerSchema, (v) => ({ terminationDate: text(v, 'terminationDate'), reason: text(v, 'reason') }),
           ({ reason, version: _version, ...patch }) => workers.update(requireContext(c), c.req.param('id'), { ...patch, ...(reason ? { reason } : {}) }), 'The departure is recorded.'));
+      app.post('/workers/:id/leaves', (c) =>
+        change(c, tools, 'leave', recordLeaveSchema, (v) => ({ startsOn: text(v, 'startsOn'), returnsOn: optional(v, 'returnsOn'), reason: text(v, 'leaveReason') }),
+          (input) => tools.services.leaves.record(requireContext(c), c.req.param('id'), input), 'The leave is recorded.'));
+      app.post('/workers/:id/leaves/:leaveId/return', (c) =>
+        change(c, tools, 'return', leaveReasonSchema, (v) => ({ reason: text(v, 'returnReason') }), async ({ reason }) => {
+          const ctx = requireContext(c);
+          const leave = await tools.services.leaves.get(ctx, c.req.param('leaveId'));
+          if (leave.workerId !== c.req.param('id')) throw new AppError('leave.not_found', 'No leave with that id.');
+          return tools.services.leaves.returnEarly(ctx, leave.id, reason);
+        }, 'The return is recorded: the accounts are back with the access held before the leave.'));
     },
   };
 }
