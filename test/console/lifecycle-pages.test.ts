@@ -135,6 +135,22 @@ describeEachDatabase('console lifecycle pages', (current) => {
     assert.ok(accounts.every((a) => a.endDate !== null));
   });
 
+  it('shows the auditor a leaver case without its planner or end-date, and keeps it from the LAN administrator', async () => {
+    const kit = createTestKit(current());
+    const s = await setUpAgency(kit);
+    const { leaverCase } = await leaverWithWork(kit, s, 'gone04');
+    const auditor = browserLike(kit);
+    await auditor.signIn(s.users.auditor.login);
+    const read = await auditor.request('GET', `/leaver-cases/${leaverCase.id}?strategy=unit`);
+    assert.equal(read.status, 200);
+    assert.match(read.html, /1 open cases, 1 open to-dos/);
+    assert.doesNotMatch(read.html, /Reassignment planner|End-date every account today/);
+    const lan = browserLike(kit);
+    await lan.signIn(s.users.lanAdmin.login);
+    const refused = await lan.request('GET', `/leaver-cases/${leaverCase.id}`);
+    assert.equal(refused.status, 403);
+  });
+
   it("answers another agency's leaver case with not found", async () => {
     const kit = createTestKit(current());
     const monroe = await setUpAgency(kit);

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { applyPlanSchema, endDateLeaverSchema, planStrategies, type ReassignmentPlan } from '../../domain/leavers/leavers.schemas.ts';
+import { hasPermission } from '../../domain/auth/permissions.ts';
 import type { ConsoleFeature, ConsoleTools } from '../console.tsx';
 import { type ConsoleEnv, requireContext } from '../env.ts';
 import { formValues, list, refusalMessage, text, validate } from '../forms.ts';
@@ -39,11 +40,39 @@ function PlanForm(props: { caseId: string; version: number; plan: ReassignmentPl
   );
 }
 
+/** Proposes a plan by strategy (a GET: nothing changes until it is applied) and shows it. */
+function Planner(props: { caseId: string; version: number; plan: ReassignmentPlan | null; csrfToken: string; state: CaseState }) {
+  return (
+    <>
+      <h2>Reassignment planner</h2>
+      <form method="get" action={`/leaver-cases/${props.caseId}`} class="inline">
+        {planStrategies.map((s) => <button type="submit" name="strategy" value={s}>Propose: {strategyLabel[s].toLowerCase()}</button>)}
+      </form>
+      {props.plan ? <PlanForm caseId={props.caseId} version={props.version} plan={props.plan} csrfToken={props.csrfToken} state={props.state} /> : null}
+    </>
+  );
+}
+
+function EndDateForm(props: { caseId: string; version: number; csrfToken: string; state: CaseState }) {
+  const { state } = props;
+  return (
+    <form method="post" action={`/leaver-cases/${props.caseId}/end-date`} class="stack" novalidate>
+      <h2>End-date the accounts</h2>
+      <ErrorSummary message={state.form === 'end-date' ? state.message : undefined} errors={state.form === 'end-date' ? state.errors : undefined} />
+      <CsrfField token={props.csrfToken} />
+      <input type="hidden" name="version" value={String(props.version)} />
+      <TextArea name="reason" label="Reason for the end-date" value={state.form === 'end-date' ? text(state.values ?? {}, 'reason') : 'Left the agency; work reassigned.'} errors={state.form === 'end-date' ? state.errors : undefined} required />
+      <button type="submit" class="danger">End-date every account today</button>
+    </form>
+  );
+}
+
 async function casePage(c: Context<ConsoleEnv>, tools: ConsoleTools, state: CaseState = {}, status = 200) {
   const ctx = requireContext(c);
   const leaverCase = await tools.services.leavers.get(ctx, c.req.param('id') ?? '');
+  const mayWrite = hasPermission(ctx.actor, 'leavers.write', leaverCase.agencyId);
   const strategy = planStrategies.find((s) => s === c.req.query('strategy'));
-  const plan = strategy && leaverCase.status === 'open' && leaverCase.openWorkItems.length > 0 ? await tools.services.reassignments.propose(ctx, leaverCase.id, { strategy }) : null;
+  const plan = mayWrite && strategy && leaverCase.status === 'open' && leaverCase.openWorkItems.length > 0 ? await tools.services.reassignments.propose(ctx, leaverCase.id, { strategy }) : null;
   const csrfToken = c.get('csrfToken');
   return tools.render(
     c, leaverCase.task,
@@ -64,21 +93,10 @@ async function casePage(c: Context<ConsoleEnv>, tools: ConsoleTools, state: Case
                 <thead><tr><th scope="col">Work item</th><th scope="col">Kind</th><th scope="col">Due</th></tr></thead>
                 <tbody>{leaverCase.openWorkItems.map((w) => <tr><td>{w.reference} {w.title}</td><td>{w.kind}</td><td>{w.dueDate ?? ''}</td></tr>)}</tbody>
               </table>
-              <h2>Reassignment planner</h2>
-              <form method="get" action={`/leaver-cases/${leaverCase.id}`} class="inline">
-                {planStrategies.map((s) => <button type="submit" name="strategy" value={s}>Propose: {strategyLabel[s].toLowerCase()}</button>)}
-              </form>
-              {plan ? <PlanForm caseId={leaverCase.id} version={leaverCase.version} plan={plan} csrfToken={csrfToken} state={state} /> : null}
+              {mayWrite ? <Planner caseId={leaverCase.id} version={leaverCase.version} plan={plan} csrfToken={csrfToken} state={state} /> : null}
             </>
           )}
-          <h2>End-date the accounts</h2>
-          <form method="post" action={`/leaver-cases/${leaverCase.id}/end-date`} class="stack" novalidate>
-            <ErrorSummary message={state.form === 'end-date' ? state.message : undefined} errors={state.form === 'end-date' ? state.errors : undefined} />
-            <CsrfField token={csrfToken} />
-            <input type="hidden" name="version" value={String(leaverCase.version)} />
-            <TextArea name="reason" label="Reason for the end-date" value={state.form === 'end-date' ? text(state.values ?? {}, 'reason') : 'Left the agency; work reassigned.'} errors={state.form === 'end-date' ? state.errors : undefined} required />
-            <button type="submit" class="danger">End-date every account today</button>
-          </form>
+          {mayWrite ? <EndDateForm caseId={leaverCase.id} version={leaverCase.version} csrfToken={csrfToken} state={state} /> : null}
         </>
       )}
     </>,
