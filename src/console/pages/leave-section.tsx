@@ -38,7 +38,7 @@ export function LeaveSection(props: { workerId: string; leaves: Leave[]; mayWrit
           <p>The worker's accounts come back with exactly the access held when the leave began.</p>
           <ErrorSummary message={messageFor('return')} errors={errorsFor('return')} />
           <CsrfField token={props.csrfToken} />
-          <TextArea name="returnReason" label="Reason for the return" value={state.form === 'return' ? text(v, 'returnReason') : ''} errors={{ returnReason: errorsFor('return')?.reason ?? '' }} required />
+          <TextArea name="returnReason" label="Reason for the return" value={state.form === 'return' ? text(v, 'returnReason') : ''} errors={errorsFor('return')} required />
           <button type="submit">Record the return today</button>
         </form>
       ) : open ? (
@@ -50,7 +50,7 @@ export function LeaveSection(props: { workerId: string; leaves: Leave[]; mayWrit
           <CsrfField token={props.csrfToken} />
           <TextField name="startsOn" label="First day of the leave" type="date" hint="Today or later; every account is disabled from that day." value={state.form === 'leave' ? text(v, 'startsOn') : ''} errors={errorsFor('leave')} required />
           <TextField name="returnsOn" label="Expected first day back" type="date" hint="Leave blank if not known." value={state.form === 'leave' ? text(v, 'returnsOn') : ''} errors={errorsFor('leave')} />
-          <TextArea name="leaveReason" label="Reason for the leave" value={state.form === 'leave' ? text(v, 'leaveReason') : ''} errors={{ leaveReason: errorsFor('leave')?.reason ?? '' }} required />
+          <TextArea name="leaveReason" label="Reason for the leave" value={state.form === 'leave' ? text(v, 'leaveReason') : ''} errors={errorsFor('leave')} required />
           <button type="submit">Record the leave</button>
         </form>
       )}
