@@ -13,6 +13,8 @@ export async function lifecycleQueues(c: Context<ConsoleEnv>, tools: ConsoleTool
   const ctx = requireContext(c);
   const removalCursor = c.req.query('removals') || undefined;
   const leaverCursor = c.req.query('leavers') || undefined;
+  // The queue page's other lists keep their place when these page on.
+  const kept = { q: c.req.query('q') || undefined, new: c.req.query('new') || undefined, flight: c.req.query('flight') || undefined };
   const removals = await tools.services.movers.listRemovals(ctx, agency.id, { status: 'scheduled', overdue: false, limit: 25, cursor: removalCursor });
   const leavers = await tools.services.leavers.list(ctx, agency.id, { status: 'open', limit: 25, cursor: leaverCursor });
   const names = await workersById(tools.services, ctx, removals.items.map((r) => r.workerId));
@@ -38,7 +40,7 @@ export async function lifecycleQueues(c: Context<ConsoleEnv>, tools: ConsoleTool
           </table>
         </div>
       )}
-      <Pager path="/queue" params={{ leavers: leaverCursor }} nextCursor={removals.nextCursor} first={!removalCursor} cursorName="removals" />
+      <Pager path="/queue" params={{ ...kept, leavers: leaverCursor }} nextCursor={removals.nextCursor} first={!removalCursor} cursorName="removals" />
       <h2 id="leavers-due">Leavers to end-date</h2>
       <p>End-dating waits until the leaver owns no open case or to-do; reassign their work from the case page.</p>
       {leavers.items.length === 0 ? <p>No leaver waits to be end-dated.</p> : (
@@ -58,7 +60,7 @@ export async function lifecycleQueues(c: Context<ConsoleEnv>, tools: ConsoleTool
           </table>
         </div>
       )}
-      <Pager path="/queue" params={{ removals: removalCursor }} nextCursor={leavers.nextCursor} first={!leaverCursor} cursorName="leavers" />
+      <Pager path="/queue" params={{ ...kept, removals: removalCursor }} nextCursor={leavers.nextCursor} first={!leaverCursor} cursorName="leavers" />
     </>
   );
 }
