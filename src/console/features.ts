@@ -4,6 +4,7 @@ import { auditorFeature } from './pages/auditor.tsx';
 import { coordinatorFeature } from './pages/coordinator.tsx';
 import { dashboardFeature } from './pages/dashboard.tsx';
 import { homeFeature, notFoundFeature } from './pages/home.tsx';
+import { leaverCaseFeature } from './pages/leaver-case.tsx';
 import { requestsFeature } from './pages/requests.tsx';
 import { usersFeature } from './pages/users.tsx';
 import { workerFeature } from './pages/worker.tsx';
@@ -15,7 +16,7 @@ import { workersFeature } from './pages/workers.tsx';
  */
 export function consoleFeatures(): ConsoleFeature[] {
   return [
-    signInFeature(), homeFeature(), dashboardFeature(), coordinatorFeature(), requestsFeature(), workerFeature(),
+    signInFeature(), homeFeature(), dashboardFeature(), coordinatorFeature(), leaverCaseFeature(), requestsFeature(), workerFeature(),
     workersFeature(), auditorFeature(), usersFeature(), notFoundFeature(),
   ];
 }

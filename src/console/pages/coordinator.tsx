@@ -5,6 +5,7 @@ import { type ConsoleEnv, requireContext } from '../env.ts';
 import { formValues, refusalMessage, optional, text, validate } from '../forms.ts';
 import { agencyUnits, fullName, mainApplication, shortDate, unitOptions, workersById } from '../lookups.ts';
 import { hasRole } from '../page.ts';
+import { lifecycleQueues } from './lifecycle-queues.tsx';
 import { SurveyFields, surveyAnswers } from './survey-fields.tsx';
 import { Badge, CsrfField, ErrorSummary, type FieldErrors, Pager, SelectField, TextArea } from '../ui.tsx';
 
@@ -17,6 +18,7 @@ async function queuePage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
   const awaiting = await tools.services.newWorkers.list(ctx, agency.id, { search, limit: 25, cursor: newCursor });
   const inFlight = await tools.services.requests.list(ctx, agency.id, { status: 'pending', limit: 25, cursor: flightCursor });
   const names = await workersById(tools.services, ctx, inFlight.items.map((r) => r.subjectWorkerId));
+  const lifecycle = await lifecycleQueues(c, tools, agency);
   return tools.render(
     c, 'Security coordinator: your queues',
     <>
@@ -64,6 +66,7 @@ async function queuePage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
         </div>
       )}
       <Pager path="/queue" params={{ q: search, new: newCursor }} nextCursor={inFlight.nextCursor} first={!flightCursor} cursorName="flight" />
+      {lifecycle}
     </>,
     { agency },
   );

@@ -1,12 +1,15 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
+import { leaveReasonSchema, recordLeaveSchema } from '../../domain/lifecycle/lifecycle.schemas.ts';
 import { registerWorkerSchema, statusChangeSchema, updateWorkerSchema } from '../../domain/workers/workers.schemas.ts';
 import { hasPermission } from '../../domain/auth/permissions.ts';
+import { AppError } from '../../shared/errors.ts';
 import type { ConsoleFeature, ConsoleTools } from '../console.tsx';
 import { type ConsoleEnv, requireContext } from '../env.ts';
 import { formValues, refusalMessage, optional, text, validate } from '../forms.ts';
 import { agencyUnits, findWorkerByLogin, fullName, unitOptions } from '../lookups.ts';
 import { hasRole } from '../page.ts';
+import { LeaveSection } from './leave-section.tsx';
 import { Badge, CsrfField, ErrorSummary, type FieldErrors, Pager, TextArea, TextField, SelectField } from '../ui.tsx';
 
 type FormState = { form?: string; errors?: FieldErrors; message?: string; values?: Record<string, string | string[]> };
@@ -82,6 +85,7 @@ async function workerPage(c: Context<ConsoleEnv>, tools: ConsoleTools, state: Fo
   const accounts = hasPermission(ctx.actor, 'accounts.read', worker.agencyId) ? (await tools.services.accounts.listForWorker(ctx, worker.id, { limit: 20 })).items : [];
   const mayWrite = hasPermission(ctx.actor, 'workers.write', worker.agencyId);
   const mayAssess = hasPermission(ctx.actor, 'assessments.write', worker.agencyId);
+  const leaves = (await tools.services.leaves.listForWorker(ctx, worker.id, { limit: 20 })).items;
   const v = state.values ?? {};
   const errorsFor = (form: string) => (state.form === form ? state.errors : undefined);
   const messageFor = (form: string) => (state.form === form ? state.message : undefined);
@@ -111,6 +115,7 @@ async function workerPage(c: Context<ConsoleEnv>, tools: ConsoleTools, state: Fo
         </>
       ) : null}
       {hasPermission(ctx.actor, 'requests.create', worker.agencyId) && mayAssess ? <p><a href={`/requests/new?worker=${worker.id}`}>Request access for {fullName(worker)}</a></p> : null}
+      <LeaveSection workerId={worker.id} leaves={leaves} mayWrite={mayWrite} csrfToken={c.get('csrfToken')} state={state} />
       {mayWrite ? (
         <div class="actions">
           <form method="post" action={`/workers/${worker.id}/job`} class="stack" novalidate>
@@ -119,14 +124,14 @@ async function workerPage(c: Context<ConsoleEnv>, tools: ConsoleTools, state: Fo
             <CsrfField token={c.get('csrfToken')} />
             <SelectField name="unitId" label="Unit" options={unitOptions(units.filter((u) => !u.holding))} value={state.form === 'job' ? text(v, 'unitId') : worker.unitId} errors={errorsFor('job')} />
             <TextField name="jobType" label="Job type" value={state.form === 'job' ? text(v, 'jobType') : worker.jobType} errors={errorsFor('job')} />
-            <TextArea name="reason" label="Reason" value={state.form === 'job' ? text(v, 'reason') : ''} errors={errorsFor('job')} required />
+            <TextArea name="jobReason" label="Reason" value={state.form === 'job' ? text(v, 'jobReason') : ''} errors={errorsFor('job')} required />
             <button type="submit">Save the change</button>
           </form>
           <form method="post" action={`/workers/${worker.id}/${worker.enabled ? 'disable' : 'enable'}`} class="stack" novalidate>
             <h2>{worker.enabled ? 'Disable' : 'Enable'} in the directory</h2>
             <ErrorSummary message={messageFor('status')} errors={errorsFor('status')} />
             <CsrfField token={c.get('csrfToken')} />
-            <TextArea name="reason" label={`Why ${worker.enabled ? 'disable' : 'enable'}`} hint={worker.enabled ? 'Every account stops at once.' : undefined} value={state.form === 'status' ? text(v, 'reason') : ''} errors={errorsFor('status')} required />
+            <TextArea name="statusReason" label={`Why ${worker.enabled ? 'disable' : 'enable'}`} hint={worker.enabled ? 'Every account stops at once.' : undefined} value={state.form === 'status' ? text(v, 'statusReason') : ''} errors={errorsFor('status')} required />
             <button type="submit" class={worker.enabled ? 'danger' : undefined}>{worker.enabled ? 'Disable now' : 'Enable'}</button>
           </form>
           <form method="post" action={`/workers/${worker.id}/departure`} class="stack" novalidate>
@@ -134,7 +139,7 @@ async function workerPage(c: Context<ConsoleEnv>, tools: ConsoleTools, state: Fo
             <ErrorSummary message={messageFor('departure')} errors={errorsFor('departure')} />
             <CsrfField token={c.get('csrfToken')} />
             <TextField name="terminationDate" label="Last day (termination date)" type="date" value={state.form === 'departure' ? text(v, 'terminationDate') : (worker.terminationDate ?? '')} errors={errorsFor('departure')} />
-            <TextArea name="reason" label="Reason" value={state.form === 'departure' ? text(v, 'reason') : ''} errors={errorsFor('departure')} required />
+            <TextArea name="departureReason" label="Reason" value={state.form === 'departure' ? text(v, 'departureReason') : ''} errors={errorsFor('departure')} required />
             <button type="submit">Record the departure</button>
           </form>
         </div>
@@ -144,11 +149,17 @@ async function workerPage(c: Context<ConsoleEnv>, tools: ConsoleTools, state: Fo
   );
 }
 
-/** Runs a worker change from one of the detail page's forms, showing its errors next to that form. */
+/**
+ * Runs a worker change from one of the detail page's forms, showing its errors next to that form.
+ * Each form names its reason `<form>Reason`, so the page's labels point at distinct fields.
+ */
 async function change<S extends z.ZodType>(c: Context<ConsoleEnv>, tools: ConsoleTools, form: string, schema: S, input: (values: Record<string, string | string[]>) => unknown, apply: (data: z.infer<S>) => Promise<unknown>, done: string) {
   const values = await formValues(c);
   const parsed = validate(schema, input(values));
-  if (!parsed.ok) return workerPage(c, tools, { form, errors: parsed.errors, values }, 422);
+  if (!parsed.ok) {
+    const { reason, ...errors } = parsed.errors;
+    return workerPage(c, tools, { form, errors: reason ? { ...errors, [`${form}Reason`]: reason } : errors, values }, 422);
+  }
   try {
     await apply(parsed.data);
     return tools.redirect(c, `/workers/${c.req.param('id')}`, done);
@@ -186,15 +197,25 @@ export function workersFeature(): ConsoleFeature {
       });
       app.get('/workers/:id', (c) => workerPage(c, tools));
       app.post('/workers/:id/job', (c) =>
-        change(c, tools, 'job', updateWorkerSchema, (v) => ({ unitId: text(v, 'unitId'), jobType: text(v, 'jobType'), reason: text(v, 'reason') }),
+        change(c, tools, 'job', updateWorkerSchema, (v) => ({ unitId: text(v, 'unitId'), jobType: text(v, 'jobType'), reason: text(v, 'jobReason') }),
           ({ reason, version: _version, ...patch }) => workers.update(requireContext(c), c.req.param('id'), { ...patch, ...(reason ? { reason } : {}) }), 'The job change is saved.'));
       app.post('/workers/:id/disable', (c) =>
-        change(c, tools, 'status', statusChangeSchema, (v) => ({ reason: text(v, 'reason') }), ({ reason }) => workers.disable(requireContext(c), c.req.param('id'), reason), 'Disabled: every account stopped.'));
+        change(c, tools, 'status', statusChangeSchema, (v) => ({ reason: text(v, 'statusReason') }), ({ reason }) => workers.disable(requireContext(c), c.req.param('id'), reason), 'Disabled: every account stopped.'));
       app.post('/workers/:id/enable', (c) =>
-        change(c, tools, 'status', statusChangeSchema, (v) => ({ reason: text(v, 'reason') }), ({ reason }) => workers.enable(requireContext(c), c.req.param('id'), reason), 'Enabled in the directory.'));
+        change(c, tools, 'status', statusChangeSchema, (v) => ({ reason: text(v, 'statusReason') }), ({ reason }) => workers.enable(requireContext(c), c.req.param('id'), reason), 'Enabled in the directory.'));
       app.post('/workers/:id/departure', (c) =>
-        change(c, tools, 'departure', updateWorkerSchema, (v) => ({ terminationDate: text(v, 'terminationDate'), reason: text(v, 'reason') }),
+        change(c, tools, 'departure', updateWorkerSchema, (v) => ({ terminationDate: text(v, 'terminationDate'), reason: text(v, 'departureReason') }),
           ({ reason, version: _version, ...patch }) => workers.update(requireContext(c), c.req.param('id'), { ...patch, ...(reason ? { reason } : {}) }), 'The departure is recorded.'));
+      app.post('/workers/:id/leaves', (c) =>
+        change(c, tools, 'leave', recordLeaveSchema, (v) => ({ startsOn: text(v, 'startsOn'), returnsOn: optional(v, 'returnsOn'), reason: text(v, 'leaveReason') }),
+          (input) => tools.services.leaves.record(requireContext(c), c.req.param('id'), input), 'The leave is recorded.'));
+      app.post('/workers/:id/leaves/:leaveId/return', (c) =>
+        change(c, tools, 'return', leaveReasonSchema, (v) => ({ reason: text(v, 'returnReason') }), async ({ reason }) => {
+          const ctx = requireContext(c);
+          const leave = await tools.services.leaves.get(ctx, c.req.param('leaveId'));
+          if (leave.workerId !== c.req.param('id')) throw new AppError('leave.not_found', 'No leave with that id.');
+          return tools.services.leaves.returnEarly(ctx, leave.id, reason);
+        }, 'The return is recorded: the accounts are back with the access held before the leave.'));
     },
   };
 }

@@ -1,0 +1,66 @@
+import type { Context } from 'hono';
+import type { Agency } from '../../domain/agencies/agencies.schemas.ts';
+import type { ConsoleTools } from '../console.tsx';
+import { type ConsoleEnv, requireContext } from '../env.ts';
+import { fullName, shortDate, workersById } from '../lookups.ts';
+import { Badge, Pager } from '../ui.tsx';
+
+/**
+ * The security coordinator's lifecycle queues: grants a move scheduled for removal, and leavers
+ * whose accounts wait to be end-dated with what still blocks them. Late rows show in red.
+ */
+export async function lifecycleQueues(c: Context<ConsoleEnv>, tools: ConsoleTools, agency: Agency) {
+  const ctx = requireContext(c);
+  const removalCursor = c.req.query('removals') || undefined;
+  const leaverCursor = c.req.query('leavers') || undefined;
+  // The queue page's other lists keep their place when these page on.
+  const kept = { q: c.req.query('q') || undefined, new: c.req.query('new') || undefined, flight: c.req.query('flight') || undefined };
+  const removals = await tools.services.movers.listRemovals(ctx, agency.id, { status: 'scheduled', overdue: false, limit: 25, cursor: removalCursor });
+  const leavers = await tools.services.leavers.list(ctx, agency.id, { status: 'open', limit: 25, cursor: leaverCursor });
+  const names = await workersById(tools.services, ctx, removals.items.map((r) => r.workerId));
+  return (
+    <>
+      <h2 id="removals-due">Removals due</h2>
+      <p>Business functions outside a mover's new job template; each is removed at its deadline unless an exception keeps it.</p>
+      {removals.items.length === 0 ? <p>No removal is scheduled.</p> : (
+        <div class="table-wrap">
+          <table aria-labelledby="removals-due">
+            <thead><tr><th scope="col">Worker</th><th scope="col">Function</th><th scope="col">New job</th><th scope="col">Risk</th><th scope="col">Due</th></tr></thead>
+            <tbody>
+              {removals.items.map((r) => (
+                <tr class={r.overdue ? 'overdue' : undefined}>
+                  <td><a href={`/workers/${r.workerId}`}>{fullName(names.get(r.workerId))}</a></td>
+                  <td>{r.functionCode}</td>
+                  <td>{r.jobType}</td>
+                  <td><Badge value={r.riskLevel} /></td>
+                  <td>{shortDate(r.dueAt)}{r.overdue ? ' (overdue)' : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager path="/queue" params={{ ...kept, leavers: leaverCursor }} nextCursor={removals.nextCursor} first={!removalCursor} cursorName="removals" />
+      <h2 id="leavers-due">Leavers to end-date</h2>
+      <p>End-dating waits until the leaver owns no open case or to-do; reassign their work from the case page.</p>
+      {leavers.items.length === 0 ? <p>No leaver waits to be end-dated.</p> : (
+        <div class="table-wrap">
+          <table aria-labelledby="leavers-due">
+            <thead><tr><th scope="col">Leaver</th><th scope="col">Open cases</th><th scope="col">Open to-dos</th><th scope="col">Deadline</th></tr></thead>
+            <tbody>
+              {leavers.items.map((l) => (
+                <tr class={l.overdue ? 'overdue' : undefined}>
+                  <td><a href={`/leaver-cases/${l.id}`}>{l.task}</a></td>
+                  <td>{l.blockers.openCases}</td>
+                  <td>{l.blockers.openTodos}</td>
+                  <td>{shortDate(l.dueAt)}{l.overdue ? ' (overdue)' : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager path="/queue" params={{ ...kept, removals: removalCursor }} nextCursor={leavers.nextCursor} first={!leaverCursor} cursorName="leavers" />
+    </>
+  );
+}
