@@ -52,7 +52,7 @@ if (![users, seconds, connections, disableCount, disableRate].every((n) => Numbe
 const note = (text: string) => process.stderr.write(`[bench:scim] ${text}\n`);
 
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-scim-'));
-const handle = openDatabase({ url: join(dir, 'bench.sqlite') });
+const handle = openDatabase({ url: join(dir, 'bench.sqlite'), mapForReads: true });
 await migrateToLatest(handle.db);
 const downstream = await startScimServer({ token: 'downstream-token' });
 const tokenVariable = 'BENCH_DOWNSTREAM_SCIM_TOKEN';

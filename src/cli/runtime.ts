@@ -18,11 +18,14 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** Opens and migrates the configured database and wires the services, for one CLI command. */
-export async function openRuntime(options: { logLevel?: string; backgroundCheckpoint?: boolean } = {}): Promise<Runtime> {
+/**
+ * Opens and migrates the configured database and wires the services, for one CLI command. `server`:
+ * the long-running server, which checkpoints SQLite's log off the request thread and maps the file for reads.
+ */
+export async function openRuntime(options: { logLevel?: string; server?: boolean } = {}): Promise<Runtime> {
   const config = loadConfig();
   const logger = createLogger(options.logLevel ?? config.logLevel);
-  const handle = openDatabase({ url: config.databaseUrl, backgroundCheckpoint: options.backgroundCheckpoint });
+  const handle = openDatabase({ url: config.databaseUrl, backgroundCheckpoint: options.server, mapForReads: options.server });
   await migrateToLatest(handle.db);
   const clock = systemClock;
   const services = createServices({ db: handle.db, dbKind: handle.kind, clock, logger, dataDir: config.dataDir, secret: config.secret, publicUrl: config.publicUrl });

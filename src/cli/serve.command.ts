@@ -72,7 +72,7 @@ export function registerServeCommand(program: Command): void {
     .option('--no-demo', 'do not load the demo agencies into an empty database')
     .action(async (options: { demo: boolean }) => {
       // A server checkpoints SQLite's log beside its requests rather than inside one of them.
-      const runtime = await openRuntime({ backgroundCheckpoint: true });
+      const runtime = await openRuntime({ server: true });
       const { config, logger } = runtime;
       await ensureBuiltinApplications(runtime.handle.db, runtime.clock.now().toISOString());
       const demo = config.loadDemo && options.demo ? await prepareDemo(runtime) : null;

@@ -27,6 +27,11 @@ export interface DatabaseOptions {
    * a checkpoint (the server); off, the writing connection checkpoints (bulk tools like the sync).
    */
   backgroundCheckpoint?: boolean;
+  /**
+   * SQLite files only: read pages through a memory map (the server, for lookups among a million
+   * users); off for bulk tools like the sync, whose mapped pages would only swell their memory.
+   */
+  mapForReads?: boolean;
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -34,10 +39,10 @@ export function isPostgresUrl(url: string): boolean {
 }
 
 export function openDatabase(options: DatabaseOptions): DatabaseHandle {
-  return isPostgresUrl(options.url) ? openPostgres(options) : openSqlite(options.url, options.backgroundCheckpoint === true);
+  return isPostgresUrl(options.url) ? openPostgres(options) : openSqlite(options.url, options.backgroundCheckpoint === true, options.mapForReads === true);
 }
 
-function openSqlite(file: string, backgroundCheckpoint: boolean): DatabaseHandle {
+function openSqlite(file: string, backgroundCheckpoint: boolean, mapForReads: boolean): DatabaseHandle {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SqliteDatabase(file);
   // 8 KB pages rather than 4 KB (this takes effect when the file is created): a million-worker
@@ -52,7 +57,7 @@ function openSqlite(file: string, backgroundCheckpoint: boolean): DatabaseHandle
   sqlite.pragma('temp_store = memory');
   // Reads of pages outside the page cache come straight from the mapped file rather than one
   // system call each: a lookup among a million SCIM users touches pages all over five indexes.
-  sqlite.pragma('mmap_size = 2147483648');
+  if (mapForReads) sqlite.pragma('mmap_size = 2147483648');
   // Checkpoint every ~64 MB of WAL rather than every 4 MB: index pages that a bulk sync rewrites
   // batch after batch are then copied back to the database file once, not once per batch.
   const pageSize = Number(sqlite.pragma('page_size', { simple: true }));
