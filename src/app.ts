@@ -43,6 +43,7 @@ import { createReminderService } from './domain/notifications/reminders.service.
 import type { AppEnv } from './http/env.ts';
 import { createErrorHandler, errorBody } from './http/error-handler.ts';
 import { authenticate } from './http/middleware/authenticate.ts';
+import { jsonBody } from './http/middleware/json-body.ts';
 import { requestId } from './http/middleware/request-id.ts';
 import { createAccessRoutes } from './http/routes/access.routes.ts';
 import { createAccountRoutes } from './http/routes/accounts.routes.ts';
@@ -146,6 +147,9 @@ export function createServices(deps: AppDeps) {
 
 export type Services = ReturnType<typeof createServices>;
 
+/** The largest API request body read: far above any call the API takes, far below what would strain memory. */
+const maxApiBodyBytes = 1024 * 1024;
+
 export function createApp(deps: AppDeps, services: Services = createServices(deps)) {
   const app = new OpenAPIHono<AppEnv>();
   app.use('*', requestId());
@@ -156,6 +160,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
 
   const api = new OpenAPIHono<AppEnv>();
   api.use('*', authenticate(services.tokens));
+  api.use('*', jsonBody(maxApiBodyBytes, () => new AppError('request.too_large', `The request body is larger than ${maxApiBodyBytes} bytes. Send less in one call; a directory of workers loads through a sync source or \`gatehouse directory import\`.`)));
   api.route('/', createAgencyRoutes(services));
   api.route('/', createUnitRoutes(services));
   api.route('/', createWorkerRoutes(services));

@@ -2,6 +2,7 @@
 export const statusByCode = {
   'request.invalid': 400,
   'request.invalid_json': 400,
+  'request.too_large': 413,
   'request.unsupported_media_type': 415,
   'auth.unauthenticated': 401,
   'auth.forbidden': 403,
