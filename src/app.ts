@@ -28,7 +28,6 @@ import { createAssessmentService } from './domain/assessments/assessments.servic
 import { createAcknowledgmentService } from './domain/requests/acknowledgments.service.ts';
 import { createRequestWorkflow } from './domain/requests/request-workflow.service.ts';
 import { createRequestService } from './domain/requests/requests.service.ts';
-import { createApproverInbox } from './domain/requests/approver-inbox.service.ts';
 import { consoleFeatures } from './console/features.ts';
 import { createConsole } from './console/console.tsx';
 import type { ConsoleSettings } from './console/env.ts';
@@ -134,11 +133,10 @@ export function createServices(deps: AppDeps) {
   const reconcile = createReconcileService({ db, clock, audit, secret: deps.secret ?? (() => undefined) });
   const consoleUsers = createConsoleUserService({ db, clock, audit });
   const consoleSessions = createConsoleSessionService({ db, clock, audit });
-  const approverInbox = createApproverInbox({ db, clock, requests });
   const dashboard = createDashboardService({ db, clock });
   const newWorkers = createNewWorkerQueue({ db });
   return {
-    consoleUsers, consoleSessions, approverInbox, dashboard, newWorkers, audit, tokens, agencies, units, workers, directoryImport, applications, functions, templates, accounts, grants,
+    consoleUsers, consoleSessions, dashboard, newWorkers, audit, tokens, agencies, units, workers, directoryImport, applications, functions, templates, accounts, grants,
     workItems, leavers, reassignments, reports, access, approvals, requests, inbox, assessments, acknowledgments, reminders, movers, exceptions, coverage, leaves, leases,
     sources, sync, deliveries, reconcile, scimTokens, scimUsers, scimGroups,
   };

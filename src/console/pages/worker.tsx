@@ -24,8 +24,8 @@ async function myPage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
   const access = await tools.services.access.effectiveAccess(ctx, workerId, application.id);
   const agreement = await tools.services.acknowledgments.status(ctx, workerId);
   const cursor = c.req.query('cursor') || undefined;
-  const requests = await tools.services.approverInbox.requestsAboutMe(ctx, { limit: 20, cursor });
-  const waiting = await tools.services.approverInbox.awaitingMyDecision(ctx, { limit: 1 });
+  const requests = await tools.services.requests.listAboutMe(ctx, { limit: 20, cursor });
+  const waiting = await tools.services.inbox.list(ctx, { limit: 1 });
   return tools.render(
     c, 'My access',
     <>

@@ -58,3 +58,36 @@ export async function listHeldGrants(db: Executor, accountId: string, at: string
 export async function findAccountPlacement(db: Executor, accountId: string): Promise<{ unitId: string; status: string } | undefined> {
   return db.selectFrom('accounts').select(['unit_id as unitId', 'status']).where('id', '=', accountId).executeTakeFirst();
 }
+
+/** Who a request is about, as an approver needs to recognise them. */
+export interface SubjectSummary {
+  id: string;
+  agencyId: string;
+  name: string;
+  loginId: string;
+  jobType: string;
+  unitCode: string;
+  unitName: string;
+}
+
+export async function findSubjectSummary(db: Executor, workerId: string): Promise<SubjectSummary | undefined> {
+  const row = await db
+    .selectFrom('workers as w')
+    .innerJoin('units as u', 'u.id', 'w.unit_id')
+    .select(['w.id', 'w.agency_id as agencyId', 'w.first_name as firstName', 'w.last_name as lastName', 'w.login_id as loginId', 'w.job_type as jobType', 'u.code as unitCode', 'u.name as unitName'])
+    .where('w.id', '=', workerId)
+    .executeTakeFirst();
+  return row && { id: row.id, agencyId: row.agencyId, name: `${row.firstName} ${row.lastName}`, loginId: row.loginId, jobType: row.jobType, unitCode: row.unitCode, unitName: row.unitName };
+}
+
+/** The code and name of each function and unit, by id. */
+export async function findLabels(db: Executor, functionIds: string[], unitIds: string[]): Promise<Map<string, { code: string; name: string }>> {
+  const labels = new Map<string, { code: string; name: string }>();
+  if (functionIds.length > 0) {
+    for (const f of await db.selectFrom('business_functions').select(['id', 'code', 'name']).where('id', 'in', [...new Set(functionIds)]).execute()) labels.set(f.id, { code: f.code, name: f.name });
+  }
+  if (unitIds.length > 0) {
+    for (const u of await db.selectFrom('units').select(['id', 'code', 'name']).where('id', 'in', [...new Set(unitIds)]).execute()) labels.set(u.id, { code: u.code, name: u.name });
+  }
+  return labels;
+}
