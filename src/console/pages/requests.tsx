@@ -166,6 +166,7 @@ async function inboxPage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
   return tools.render(
     c, 'Approvals waiting for you',
     <>
+      <p>Going to be away? <a href="/deputies">Name a deputy for your absence</a>, who decides in your place.</p>
       {page.items.length === 0 ? <p>Nothing waits for your decision.</p> : (
         <table>
           <thead><tr><th scope="col">Worker</th><th scope="col">Stage</th><th scope="col">Risk</th><th scope="col">Due</th></tr></thead>

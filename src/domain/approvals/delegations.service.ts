@@ -48,9 +48,9 @@ export function createDelegationService(deps: { db: Database; clock: Clock; audi
     const deputy = isId(input.deputyWorkerId) ? await repo.findPerson(deps.db, input.deputyWorkerId) : undefined;
     if (!deputy || deputy.agencyId !== worker.agencyId) throw new AppError('worker.not_found', "No deputy with that id in the worker's agency.", { field: 'deputyWorkerId' });
     assertThat(deputy.id !== worker.id, 'input.invalid', 'A worker cannot be their own deputy; name another worker.', { field: 'deputyWorkerId' });
-    assertThat(input.startsOn <= input.endsOn, 'input.invalid', 'startsOn must be on or before endsOn.', { field: 'endsOn' });
+    assertThat(input.startsOn <= input.endsOn, 'input.invalid', 'The last day (endsOn) is before the first day; give a last day on or after the first.', { field: 'endsOn' });
     const today = await todayIn(worker.agencyId);
-    assertThat(input.endsOn >= today, 'input.invalid', `endsOn is in the past; a deputy can stand in from today (${today}) on.`, { field: 'endsOn' });
+    assertThat(input.endsOn >= today, 'input.invalid', `The last day (endsOn) is in the past; a deputy stands in from today (${today}) on.`, { field: 'endsOn' });
     const row = {
       id: newId(), agency_id: worker.agencyId, worker_id: worker.id, deputy_worker_id: deputy.id, starts_on: input.startsOn, ends_on: input.endsOn,
       reason: input.reason, created_by: ctx.actor.principalId, created_at: deps.clock.now().toISOString(),
@@ -79,10 +79,11 @@ export function createDelegationService(deps: { db: Database; clock: Clock; audi
   }
 
   /**
-   * Ends a delegation now: one in effect stops after yesterday, so the deputy decides nothing more
-   * from today; one that has not begun before today is withdrawn altogether.
+   * Ends a delegation now, so the deputy decides nothing more from today: one begun before today
+   * then ends yesterday; one begun today is removed (its window would be empty), and one still to
+   * come is withdrawn. The audit log keeps each as it was.
    */
-  async function end(ctx: RequestContext, delegationId: string): Promise<void> {
+  async function end(ctx: RequestContext, delegationId: string): Promise<'ended' | 'withdrawn'> {
     const delegation = isId(delegationId) ? await repo.findDelegation(deps.db, delegationId) : undefined;
     if (!delegation) throw new AppError('delegation.not_found', 'No delegation with that id.');
     const worker = await requireWorker(delegation.workerId);
@@ -91,15 +92,14 @@ export function createDelegationService(deps: { db: Database; clock: Clock; audi
     assertThat(delegation.endsOn >= today, 'delegation.ended', `This delegation already ended on ${delegation.endsOn}.`);
     const before = { deputyWorkerId: delegation.deputyWorkerId, startsOn: delegation.startsOn, endsOn: delegation.endsOn };
     const yesterday = addCalendarDays(today, -1);
+    const outcome = delegation.startsOn <= today ? 'ended' : 'withdrawn';
     await deps.db.transaction().execute(async (trx) => {
       if (delegation.startsOn <= yesterday) await repo.setDelegationEnd(trx, delegation.id, yesterday);
       else await repo.deleteDelegation(trx, delegation.id);
-      await deps.audit.record(trx, ctx, [
-        delegation.startsOn <= yesterday
-          ? { action: 'delegation.ended', subjectType: 'worker', subjectId: worker.id, agencyId: worker.agencyId, before, after: { ...before, endsOn: yesterday } }
-          : { action: 'delegation.withdrawn', subjectType: 'worker', subjectId: worker.id, agencyId: worker.agencyId, before },
-      ]);
+      const after = delegation.startsOn <= yesterday ? { after: { ...before, endsOn: yesterday } } : {};
+      await deps.audit.record(trx, ctx, [{ action: `delegation.${outcome}`, subjectType: 'worker', subjectId: worker.id, agencyId: worker.agencyId, before, ...after }]);
     });
+    return outcome;
   }
 
   /** The deputy a worker names by login id: someone else of the same agency, for the approver or their coordinator to choose. */

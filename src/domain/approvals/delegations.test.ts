@@ -27,7 +27,7 @@ describeEachDatabase('deputies for absences', (current) => {
     assert.equal(JSON.parse(audit.after ?? '{}').endsOn, '2026-03-01');
   });
 
-  it('lists the delegations in effect and to come, and withdraws one that has not begun', async () => {
+  it('lists the delegations in effect and to come, withdraws one that has not begun and removes one ended the day it began', async () => {
     const kit = createTestKit(current());
     const s = await setUpJoiner(kit);
     const deputy = await addWorker(kit, s.agency.id, s.cpsUnit);
@@ -44,7 +44,7 @@ describeEachDatabase('deputies for absences', (current) => {
     assert.equal((await kit.call('POST', `/api/v1/delegations/${today.body.id}/end`, { token: s.tokens.supervisor })).status, 204);
     assert.deepEqual((await kit.call('GET', `/api/v1/workers/${s.supervisor}/delegations`, { token: s.tokens.supervisor })).body.items, []);
     const actions = await kit.db.selectFrom('audit_events').select('action').where('action', 'like', 'delegation.%').orderBy('seq').execute();
-    assert.deepEqual(actions.map((a) => a.action), ['delegation.created', 'delegation.created', 'delegation.withdrawn', 'delegation.withdrawn']);
+    assert.deepEqual(actions.map((a) => a.action), ['delegation.created', 'delegation.created', 'delegation.withdrawn', 'delegation.ended']);
   });
 
   it('refuses a delegation already over, and lets only the worker or a coordinator end one; another agency never finds it', async () => {

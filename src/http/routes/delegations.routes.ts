@@ -24,7 +24,7 @@ const listDelegationsRoute = createRoute({
 const endDelegationRoute = createRoute({
   method: 'post', path: '/delegations/{id}/end', tags, security: bearerSecurity,
   summary: 'End a delegation now: the deputy decides nothing more from today',
-  description: 'A delegation in effect ends yesterday; one that has not begun before today is withdrawn. One already over answers 409 delegation.ended.',
+  description: 'One begun before today now ends yesterday; one begun today is removed, one still to come withdrawn (the audit log keeps each as it was). One already over answers 409 delegation.ended.',
   request: { params: idParamSchema },
   responses: { 204: { description: 'Ended' }, ...errorResponses },
 });
