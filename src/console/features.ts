@@ -7,6 +7,7 @@ import { deputiesFeature } from './pages/deputies.tsx';
 import { homeFeature, notFoundFeature } from './pages/home.tsx';
 import { leaverCaseFeature } from './pages/leaver-case.tsx';
 import { requestsFeature } from './pages/requests.tsx';
+import { selfRequestFeature } from './pages/self-request.tsx';
 import { usersFeature } from './pages/users.tsx';
 import { workerFeature } from './pages/worker.tsx';
 import { workersFeature } from './pages/workers.tsx';
@@ -17,7 +18,7 @@ import { workersFeature } from './pages/workers.tsx';
  */
 export function consoleFeatures(): ConsoleFeature[] {
   return [
-    signInFeature(), homeFeature(), dashboardFeature(), coordinatorFeature(), leaverCaseFeature(), requestsFeature(), deputiesFeature(), workerFeature(),
+    signInFeature(), homeFeature(), dashboardFeature(), coordinatorFeature(), leaverCaseFeature(), requestsFeature(), deputiesFeature(), selfRequestFeature(), workerFeature(),
     workersFeature(), auditorFeature(), usersFeature(), notFoundFeature(),
   ];
 }

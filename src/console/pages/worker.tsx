@@ -56,6 +56,7 @@ async function myPage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
         <p>You have no access now: {access.reasons.map((r) => reasonText[r] ?? r).join(', ')}.</p>
       )}
       <h2>Requests about me</h2>
+      <p><a href="/me/request-access">Request more access for yourself</a></p>
       {requests.items.length === 0 ? <p>No access request has been made for you.</p> : (
         <table>
           <thead><tr><th scope="col">Request</th><th scope="col">Status</th><th scope="col">Submitted</th></tr></thead>
