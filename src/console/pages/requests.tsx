@@ -5,6 +5,7 @@ import { type ConsoleEnv, requireContext } from '../env.ts';
 import { formValues, refusalMessage, list, optional, text, validate } from '../forms.ts';
 import { agencyUnits, applicationFunctions, findWorkerByLogin, fullName, mainApplication, shortDate, unitOptions, workersById } from '../lookups.ts';
 import { hasRole } from '../page.ts';
+import { FunctionChecklist } from './function-checklist.tsx';
 import { Badge, CsrfField, ErrorSummary, type FieldErrors, Pager, SelectField, TextArea, TextField } from '../ui.tsx';
 
 type FormState = { errors?: FieldErrors; message?: string; values?: Record<string, string | string[]> };
@@ -62,15 +63,7 @@ async function newRequestForm(c: Context<ConsoleEnv>, tools: ConsoleTools, worke
       <form method="post" action="/requests" class="stack">
         <CsrfField token={c.get('csrfToken')} />
         <input type="hidden" name="subjectWorkerId" value={worker.id} />
-        <fieldset>
-          <legend>Business functions to add in {application.name}</legend>
-          {functions.map((f) => (
-            <div class="check">
-              <input type="checkbox" id={`fn-${f.id}`} name="functionIds" value={f.id} checked={chosen.has(f.id)} />
-              <label for={`fn-${f.id}`}>{f.code} <span class="hint">({f.riskLevel} risk) {f.name}</span></label>
-            </div>
-          ))}
-        </fieldset>
+        <FunctionChecklist applicationName={application.name} functions={functions} chosen={chosen} errors={state.errors} />
         <SelectField name="unitId" label="Place the account in unit (optional)" options={unitOptions(units.filter((u) => !u.holding))} value={text(values, 'unitId')} blank="Leave where it is" errors={state.errors} />
         <TextArea name="justification" label="Justification" value={text(values, 'justification')} errors={state.errors} required />
         <TextArea name="extraJustification" label="Why the job needs functions beyond its template (required for those)" value={text(values, 'extraJustification')} errors={state.errors} />

@@ -6,6 +6,7 @@ import { type ConsoleEnv, requireContext } from '../env.ts';
 import { formValues, list, optional, refusalMessage, text, validate } from '../forms.ts';
 import { applicationFunctions, mainApplication } from '../lookups.ts';
 import { CsrfField, ErrorSummary, type FieldErrors, TextArea } from '../ui.tsx';
+import { FunctionChecklist } from './function-checklist.tsx';
 
 type FormState = { errors?: FieldErrors; message?: string; values?: Record<string, string | string[]> };
 
@@ -22,7 +23,6 @@ async function requestForm(c: Context<ConsoleEnv>, tools: ConsoleTools, state: F
   const held = new Set((await tools.services.access.effectiveAccess(ctx, me, application.id)).functions.map((f) => f.functionId));
   const functions = (await applicationFunctions(tools.services, ctx, application.id)).filter((f) => f.requestable && !held.has(f.id));
   const chosen = new Set(list(state.values ?? {}, 'functionIds'));
-  const functionsError = state.errors?.functionIds;
   return tools.render(
     c, 'Request more access',
     <>
@@ -30,17 +30,8 @@ async function requestForm(c: Context<ConsoleEnv>, tools: ConsoleTools, state: F
       <ErrorSummary message={state.message} errors={state.errors} />
       <form method="post" action="/me/request-access" class="stack" novalidate>
         <CsrfField token={c.get('csrfToken')} />
-        <fieldset class={functionsError ? 'has-error' : undefined} aria-describedby={functionsError ? 'functionIds-error' : undefined}>
-          <legend>Business functions to add in {application.name}</legend>
-          {functionsError ? <p class="field-error" id="functionIds-error">{functionsError}</p> : null}
-          {functions.length === 0 ? <p>There is no function you could ask for: you hold every one that can be requested.</p> : null}
-          {functions.map((f) => (
-            <div class="check">
-              <input type="checkbox" id={`fn-${f.id}`} name="functionIds" value={f.id} checked={chosen.has(f.id)} />
-              <label for={`fn-${f.id}`}>{f.code} <span class="hint">({f.riskLevel} risk) {f.name}</span></label>
-            </div>
-          ))}
-        </fieldset>
+        {functions.length === 0 ? <p>There is no function you could ask for: you hold every one that can be requested.</p> : null}
+        <FunctionChecklist applicationName={application.name} functions={functions} chosen={chosen} errors={state.errors} />
         <TextArea name="justification" label="Why your work needs them" hint="Your approvers read this; it is kept with the request." value={text(state.values ?? {}, 'justification')} errors={state.errors} required />
         <button type="submit">Send the request</button>
       </form>
