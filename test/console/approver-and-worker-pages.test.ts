@@ -1,29 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { createRequestSchema } from '../../src/domain/requests/requests.schemas.ts';
 import { addCalendarDays, calendarDateAt } from '../../src/shared/dates.ts';
 import { describeEachDatabase } from '../helpers/databases.ts';
 import { addFunction, addWorkItem } from '../helpers/fixtures.ts';
 import { missingTools, chromiumPath } from '../helpers/system-tools.ts';
-import { addConsoleUser, launchChromium, registerWorker, screenshot, serveConsole, setUpAgency, signIn } from './console-kit.ts';
+import { addConsoleUser, registerWorker, screenshot, serveConsole, setUpAgency, useChromium } from './console-kit.ts';
 
 describe("an approver's deputies, a worker's own request and the leaver case link, in Chromium", { skip: missingTools(chromiumPath) }, () => {
-  let browser: Browser;
-  before(async () => {
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-
-  async function as(url: string, login: string): Promise<Page> {
-    const context = await browser.newContext();
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    await signIn(page, url, login);
-    return page;
-  }
+  const as = useChromium();
 
   describeEachDatabase('approver and worker pages', (current) => {
     it('lets an approver name a deputy who then decides in their place, shows each wrong field next to it, and ends the delegation', async () => {
