@@ -18,7 +18,7 @@ export function homeFeature(): ConsoleFeature {
         if (hasRole(actor, 'lan_admin')) return c.redirect('/workers', 303);
         if (hasRole(actor, 'auditor')) return c.redirect('/audit', 303);
         if (!actor.workerId) return c.redirect('/me', 303);
-        const waiting = await tools.services.inbox.list(contextOf(signedIn, c.get('requestId')), { limit: 1 });
+        const waiting = await tools.services.inbox.listSummaries(contextOf(signedIn, c.get('requestId')), { limit: 1 });
         return c.redirect(waiting.items.length > 0 ? '/inbox' : '/me', 303);
       });
     },

@@ -155,7 +155,7 @@ async function requestPage(c: Context<ConsoleEnv>, tools: ConsoleTools, state: F
 async function inboxPage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
   const ctx = requireContext(c);
   const cursor = c.req.query('cursor') || undefined;
-  const page = ctx.actor.workerId ? await tools.services.inbox.listEntries(ctx, { limit: 50, cursor }) : { items: [], nextCursor: null };
+  const page = ctx.actor.workerId ? await tools.services.inbox.listSummaries(ctx, { limit: 50, cursor }) : { items: [], nextCursor: null };
   return tools.render(
     c, 'Approvals waiting for you',
     <>
@@ -166,9 +166,9 @@ async function inboxPage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
           <tbody>
             {page.items.map((e) => (
               <tr>
-                <td><a href={`/requests/${e.request.id}`}>{e.subject.name} ({e.subject.loginId})</a>{e.seats.includes(ctx.actor.workerId ?? '') ? '' : ' (as deputy)'}</td>
+                <td><a href={`/requests/${e.requestId}`}>{e.subject.name} ({e.subject.loginId})</a>{e.seats.includes(ctx.actor.workerId ?? '') ? '' : ' (as deputy)'}</td>
                 <td>{e.stage.name}</td>
-                <td><Badge value={e.request.riskLevel} /></td>
+                <td><Badge value={e.riskLevel} /></td>
                 <td class={e.overdue ? 'overdue' : undefined}>{shortDate(e.stage.dueAt)}{e.overdue ? ' (overdue)' : ''}</td>
               </tr>
             ))}

@@ -25,7 +25,7 @@ async function myPage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
   const agreement = await tools.services.acknowledgments.status(ctx, workerId);
   const cursor = c.req.query('cursor') || undefined;
   const requests = await tools.services.requests.listAboutMe(ctx, { limit: 20, cursor });
-  const waiting = await tools.services.inbox.list(ctx, { limit: 1 });
+  const waiting = await tools.services.inbox.listSummaries(ctx, { limit: 1 });
   return tools.render(
     c, 'My access',
     <>

@@ -2,7 +2,7 @@ import type { Database } from '../../db/database.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { calendarDateAt } from '../../shared/dates.ts';
 import { AppError, assertThat } from '../../shared/errors.ts';
-import { type Page, type PageRequest, decodeCursor, encodeCursor } from '../../shared/page.ts';
+import { type Page, type PageRequest, decodeCursor, toPage } from '../../shared/page.ts';
 import { findAgency } from '../agencies/agencies.repo.ts';
 import { findDelegatorsOn, findPerson } from '../approvals/approvals.repo.ts';
 import type { RequestContext } from '../auth/actor.ts';
@@ -16,9 +16,14 @@ import type { AccessRequest, RequestHeader } from './requests.schemas.ts';
 
 type HeldGrant = InboxItem['subjectAccess']['grants'][number];
 
-/** An inbox item with who the request is about and whether its stage is past its deadline. */
-export interface InboxEntry extends InboxItem {
-  subject: inbox.SubjectSummary;
+/** A request waiting for the reader's decision, as a list of them shows it. */
+export interface InboxSummary {
+  requestId: string;
+  riskLevel: 'low' | 'medium' | 'high';
+  stage: { name: string; dueAt: string | null };
+  subject: { id: string; name: string; loginId: string };
+  /** The approvers whose seat the reader fills on this stage: their own worker id, or those they are a deputy for today. */
+  seats: string[];
   overdue: boolean;
 }
 
@@ -49,13 +54,13 @@ export function createInboxService(deps: { db: Database; clock: Clock; workflow:
     return (await inbox.listHeldGrants(deps.db, header.accountId, now)).map((g) => ({ ...g, inTemplate: g.kind !== 'function' || template.has(g.functionId ?? '') }));
   }
 
-  async function describe(requestId: string, seats: string[], now: string): Promise<InboxEntry | undefined> {
+  async function describe(requestId: string, seats: string[], now: string): Promise<InboxItem | undefined> {
     const header = await repo.findRequest(deps.db, requestId);
     if (!header) return undefined;
     const items = await repo.listItems(deps.db, requestId);
     const stages = await repo.listStages(deps.db, requestId);
     const placement = await inbox.findAccountPlacement(deps.db, header.accountId);
-    const subject = await inbox.findSubjectSummary(deps.db, header.subjectWorkerId);
+    const subject = await repo.findSubjectWorker(deps.db, header.subjectWorkerId);
     const stage = stages.find((s) => s.status === 'active');
     if (!stage || !placement || !subject) return undefined;
     const grants = await heldGrantsOf(header, subject.jobType, now);
@@ -70,16 +75,14 @@ export function createInboxService(deps: { db: Database; clock: Clock; workflow:
         held: grants.flatMap((g) => (g.inTemplate || !g.functionId ? [] : [g.functionId])),
       },
       sodWarnings: await deps.workflow.sodConflictsOf(deps.db, header, items),
-      subject,
-      overdue: stage.dueAt !== null && stage.dueAt <= now,
     };
   }
 
   /**
    * The pending requests whose current stage waits for the calling worker, as approver or as a
-   * deputy today, oldest first, with who each is about; never their own requests nor ones about themselves.
+   * deputy today, oldest first; never their own requests nor ones about themselves.
    */
-  async function listEntries(ctx: RequestContext, page: PageRequest): Promise<Page<InboxEntry>> {
+  async function listWaiting(ctx: RequestContext, page: PageRequest): Promise<{ rows: inbox.WaitingRow[]; seats: string[]; now: Date; nextCursor: string | null }> {
     const workerId = ctx.actor.workerId;
     assertThat(workerId, 'approval.not_approver', 'Your sign-in is not linked to a worker, so nothing waits for your approval; approvers sign in as themselves.');
     const worker = await findPerson(deps.db, workerId);
@@ -87,20 +90,35 @@ export function createInboxService(deps: { db: Database; clock: Clock; workflow:
     authorize(ctx.actor, 'requests.decide', worker.agencyId, 'worker.not_found', 'worker');
     const now = deps.clock.now();
     const seats = await seatsOf(worker, now);
-    const ids = await inbox.listInboxRequestIds(deps.db, { workerId, agencyId: worker.agencyId, seats, afterId: decodeCursor(page.cursor), limit: page.limit + 1 });
-    const items: InboxEntry[] = [];
-    for (const id of ids.slice(0, page.limit)) {
-      const item = await describe(id, seats, now.toISOString());
-      if (item) items.push(item);
-    }
-    const lastId = ids[page.limit - 1];
-    return { items, nextCursor: ids.length > page.limit && lastId ? encodeCursor(lastId) : null };
+    const rows = await inbox.listWaiting(deps.db, { workerId, agencyId: worker.agencyId, seats, afterId: decodeCursor(page.cursor), limit: page.limit + 1 });
+    return { rows: rows.slice(0, page.limit), seats, now, nextCursor: toPage(rows, page.limit, (r) => r.requestId).nextCursor };
   }
 
-  /** The inbox as `GET /approvals/inbox` answers it. */
+  /** The inbox with everything needed to decide each request, as `GET /approvals/inbox` answers it. */
   async function list(ctx: RequestContext, page: PageRequest): Promise<Page<InboxItem>> {
-    const entries = await listEntries(ctx, page);
-    return { ...entries, items: entries.items.map(({ subject: _subject, overdue: _overdue, ...item }) => item) };
+    const { rows, seats, now, nextCursor } = await listWaiting(ctx, page);
+    const items: InboxItem[] = [];
+    for (const row of rows) {
+      const item = await describe(row.requestId, seats, now.toISOString());
+      if (item) items.push(item);
+    }
+    return { items, nextCursor };
+  }
+
+  /** The inbox as a list to choose from: who each request is about, its stage and deadline. */
+  async function listSummaries(ctx: RequestContext, page: PageRequest): Promise<Page<InboxSummary>> {
+    const { rows, seats, now, nextCursor } = await listWaiting(ctx, page);
+    const deciders = await inbox.listStageDeciders(deps.db, rows.map((r) => r.stageId));
+    const at = now.toISOString();
+    const items = rows.map((r): InboxSummary => {
+      const approvers = JSON.parse(r.approverIds) as string[];
+      const decided = deciders.get(r.stageId);
+      return {
+        requestId: r.requestId, riskLevel: r.riskLevel, stage: { name: r.stageName, dueAt: r.dueAt }, subject: { id: r.subjectWorkerId, name: r.subjectName, loginId: r.subjectLoginId },
+        seats: seats.filter((seat) => approvers.includes(seat) && !decided?.has(seat)), overdue: r.dueAt !== null && r.dueAt <= at,
+      };
+    });
+    return { items, nextCursor };
   }
 
   /**
@@ -132,5 +150,5 @@ export function createInboxService(deps: { db: Database; clock: Clock; workflow:
     return { request: { ...header, items, stages }, subject, heldGrants, labels, awaitingMe };
   }
 
-  return { list, listEntries, view };
+  return { list, listSummaries, view };
 }

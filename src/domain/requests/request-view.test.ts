@@ -12,7 +12,7 @@ function as(role: Role, agencyId: string, workerId: string | null): RequestConte
 }
 
 describeEachDatabase('a request as its readers see it', (current) => {
-  it('shows a request to the worker it is about, its approvers, their deputy and staff, and to any other worker as if it did not exist', async () => {
+  it('shows a request to the worker it is about, its approvers, their deputy (whose inbox lists it in the approver\'s seat) and staff, and to any other worker as if it did not exist', async () => {
     const kit = createTestKit(current());
     const s = await setUpJoiner(kit);
     const created = await requestAccess(kit, s, [{ kind: 'function', functionId: s.caseworkerFn }, { kind: 'function', functionId: s.allDistFn, justification: 'Night hotline' }]);
@@ -26,6 +26,8 @@ describeEachDatabase('a request as its readers see it', (current) => {
     assert.deepEqual(forApprover.request.items.map((i) => forApprover.labels.get(i.functionId ?? '')?.code), ['CPS CASEWORKER', 'ACCESS ALL DIST']);
     assert.equal(forApprover.subject.id, s.joiner);
     assert.equal((await view(as('worker', s.agency.id, deputy), created.body.id)).awaitingMe, true);
+    const [summary] = (await kit.services.inbox.listSummaries(as('worker', s.agency.id, deputy), { limit: 5 })).items;
+    assert.deepEqual([summary?.requestId, summary?.subject.id, summary?.stage.name, summary?.seats], [created.body.id, s.joiner, 'Supervisor', [s.supervisor]]);
     assert.equal((await view(as('worker', s.agency.id, s.joiner), created.body.id)).awaitingMe, false);
     assert.equal((await view(as('security_coordinator', s.agency.id, s.coordinatorA), created.body.id)).awaitingMe, false);
     assert.equal((await view(as('auditor', s.agency.id, null), created.body.id)).awaitingMe, false);
