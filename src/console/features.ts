@@ -3,9 +3,11 @@ import type { ConsoleFeature } from './console.tsx';
 import { auditorFeature } from './pages/auditor.tsx';
 import { coordinatorFeature } from './pages/coordinator.tsx';
 import { dashboardFeature } from './pages/dashboard.tsx';
+import { deputiesFeature } from './pages/deputies.tsx';
 import { homeFeature, notFoundFeature } from './pages/home.tsx';
 import { leaverCaseFeature } from './pages/leaver-case.tsx';
 import { requestsFeature } from './pages/requests.tsx';
+import { selfRequestFeature } from './pages/self-request.tsx';
 import { usersFeature } from './pages/users.tsx';
 import { workerFeature } from './pages/worker.tsx';
 import { workersFeature } from './pages/workers.tsx';
@@ -16,7 +18,7 @@ import { workersFeature } from './pages/workers.tsx';
  */
 export function consoleFeatures(): ConsoleFeature[] {
   return [
-    signInFeature(), homeFeature(), dashboardFeature(), coordinatorFeature(), leaverCaseFeature(), requestsFeature(), workerFeature(),
+    signInFeature(), homeFeature(), dashboardFeature(), coordinatorFeature(), leaverCaseFeature(), requestsFeature(), deputiesFeature(), selfRequestFeature(), workerFeature(),
     workersFeature(), auditorFeature(), usersFeature(), notFoundFeature(),
   ];
 }

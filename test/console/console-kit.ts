@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { createApp } from '../../src/app.ts';
 import type { OidcSettings } from '../../src/console/env.ts';
@@ -35,6 +36,28 @@ export function launchChromium(): Promise<Browser> {
     executablePath: chromiumPath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/**
+ * One Chromium for the enclosing describe, launched before its tests and closed after them.
+ * `as` opens a browser of its own (own cookies) signed in as the user, so roles never share a session.
+ */
+export function useChromium() {
+  let browser: Browser | undefined;
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return async function as(url: string, login: string, secret = password): Promise<Page> {
+    if (!browser) throw new Error('Chromium is not running: call useChromium() inside a describe.');
+    const context = await browser.newContext();
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    await signIn(page, url, login, secret);
+    return page;
+  };
 }
 
 /** A console user with a password, optionally the given worker. */

@@ -1,26 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { describeEachDatabase } from '../helpers/databases.ts';
 import { missingTools, chromiumPath } from '../helpers/system-tools.ts';
-import { launchChromium, password, screenshot, serveConsole, setUpAgency, signIn } from './console-kit.ts';
+import { screenshot, serveConsole, setUpAgency, useChromium } from './console-kit.ts';
 
 describe('the joiner story in the console, each role in its own browser', { skip: missingTools(chromiumPath) }, () => {
-  let browser: Browser;
-  before(async () => {
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-
-  async function as(url: string, login: string, secret = password): Promise<Page> {
-    const context = await browser.newContext();
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    await signIn(page, url, login, secret);
-    return page;
-  }
+  const as = useChromium();
 
   describeEachDatabase('joiner -> assessment -> request -> approvals -> acknowledgment', (current) => {
     it('takes a new worker from registration to acknowledged access through the pages', async () => {

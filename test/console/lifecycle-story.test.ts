@@ -1,28 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { calendarDateAt } from '../../src/shared/dates.ts';
 import { describeEachDatabase } from '../helpers/databases.ts';
 import { addWorkItem } from '../helpers/fixtures.ts';
 import { missingTools, chromiumPath } from '../helpers/system-tools.ts';
-import { launchChromium, registerWorker, screenshot, serveConsole, setUpAgency, signIn } from './console-kit.ts';
+import { registerWorker, screenshot, serveConsole, setUpAgency, useChromium } from './console-kit.ts';
 
 describe('the leave and leaver story in the console, each role in its own browser', { skip: missingTools(chromiumPath) }, () => {
-  let browser: Browser;
-  before(async () => {
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-
-  async function as(url: string, login: string): Promise<Page> {
-    const context = await browser.newContext();
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    await signIn(page, url, login);
-    return page;
-  }
+  const as = useChromium();
 
   describeEachDatabase('leave -> return -> leaver -> reassignment -> end-date', (current) => {
     it('takes a caseworker through a leave and back, then out of the agency with their work reassigned', async () => {
