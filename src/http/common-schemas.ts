@@ -49,5 +49,3 @@ export function jsonBody<T extends z.ZodTypeAny>(schema: T) {
 export function jsonResponse<T extends z.ZodTypeAny>(schema: T, description: string) {
   return { description, content: { 'application/json': { schema } } };
 }
-
-export const bearerSecurity = [{ bearerAuth: [] }];
