@@ -8,6 +8,8 @@ export const idSchema = z
 
 export const idParamSchema = z.strictObject({ id: idSchema.openapi({ param: { name: 'id', in: 'path' } }) });
 
+export const agencyParamSchema = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
+
 export const pageQueryShape = {
   limit: z.coerce.number().int().min(1).max(maxPageSize).default(defaultPageSize).openapi({ param: { name: 'limit', in: 'query' } }),
   cursor: z.string().max(500).optional().openapi({ param: { name: 'cursor', in: 'query' } }),

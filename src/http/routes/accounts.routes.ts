@@ -2,12 +2,11 @@ import { z } from '@hono/zod-openapi';
 import { accountReasonSchema, accountSchema, accountStatuses, endDateAccountSchema, moveAccountSchema, openAccountSchema } from '../../domain/accounts/accounts.schemas.ts';
 import type { AccountService } from '../../domain/accounts/accounts.service.ts';
 import { createBearerRoute } from '../bearer-route.ts';
-import { idParamSchema, idSchema, jsonBody, jsonResponse, pageOf, pageQueryShape, pageQuerySchema } from '../common-schemas.ts';
+import { agencyParamSchema, idParamSchema, idSchema, jsonBody, jsonResponse, pageOf, pageQueryShape, pageQuerySchema } from '../common-schemas.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Accounts'];
 
-const agencyParamSchema = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
 const accountPage = pageOf(accountSchema, 'AccountPage');
 
 const openAccountRoute = createBearerRoute(tags, {

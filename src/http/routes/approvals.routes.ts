@@ -4,11 +4,10 @@ import {
 } from '../../domain/approvals/approvals.schemas.ts';
 import type { ApprovalService } from '../../domain/approvals/approvals.service.ts';
 import { createBearerRoute } from '../bearer-route.ts';
-import { idParamSchema, idSchema, jsonBody, jsonResponse } from '../common-schemas.ts';
+import { agencyParamSchema, idParamSchema, jsonBody, jsonResponse } from '../common-schemas.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Approval policies'];
-const agencyParamSchema = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
 
 const getPolicyRoute = createBearerRoute(tags, {
   method: 'get', path: '/agencies/{agencyId}/approval-policy',

@@ -3,11 +3,10 @@ import { assessmentSchema, createAssessmentSchema, submitAssessmentSchema } from
 import { surveyDefinitionSchema, surveySchema } from '../../domain/assessments/survey-definition.ts';
 import type { AssessmentService } from '../../domain/assessments/assessments.service.ts';
 import { createBearerRoute } from '../bearer-route.ts';
-import { idParamSchema, idSchema, jsonBody, jsonResponse } from '../common-schemas.ts';
+import { agencyParamSchema, idParamSchema, jsonBody, jsonResponse } from '../common-schemas.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Assessments'];
-const agencyParamSchema = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
 
 const surveyRoute = createBearerRoute(tags, {
   method: 'get', path: '/assessment-survey',

@@ -2,12 +2,11 @@ import { z } from '@hono/zod-openapi';
 import { agencyGrantsQueryShape, grantSchema, revokeGrantSchema, workerGrantsQueryShape } from '../../domain/grants/grants.schemas.ts';
 import type { GrantService } from '../../domain/grants/grants.service.ts';
 import { createBearerRoute } from '../bearer-route.ts';
-import { idParamSchema, idSchema, jsonBody, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
+import { agencyParamSchema, idParamSchema, jsonBody, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Grants'];
 const grantPage = pageOf(grantSchema, 'GrantPage');
-const agencyParamSchema = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
 
 const provenanceNote =
   'There is no route to create a grant: grants come only from approved access requests, assessments, coverage and exceptions, each recorded as the grant\'s provenance.';

@@ -6,11 +6,10 @@ import {
 } from '../../domain/leavers/leavers.schemas.ts';
 import type { ReassignmentService } from '../../domain/leavers/reassignment.service.ts';
 import { createBearerRoute } from '../bearer-route.ts';
-import { idParamSchema, idSchema, jsonBody, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
+import { agencyParamSchema, idParamSchema, jsonBody, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Leavers'];
-const agencyParamSchema = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
 
 const listCasesRoute = createBearerRoute(tags, {
   method: 'get', path: '/agencies/{agencyId}/leaver-cases',

@@ -8,10 +8,9 @@ import {
 } from '../../domain/lifecycle/lifecycle.schemas.ts';
 import type { MoverService } from '../../domain/lifecycle/mover.service.ts';
 import { createBearerRoute } from '../bearer-route.ts';
-import { idParamSchema, idSchema, jsonBody, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
+import { agencyParamSchema, idParamSchema, jsonBody, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
 import { createRouter } from '../router.ts';
 
-const agencyParamSchema = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
 const leaveTags = ['Leave of absence'];
 const moverTags = ['Movers'];
 const exceptionTags = ['Exceptions'];

@@ -4,12 +4,11 @@ import type { LifecycleReportService } from '../../domain/reports/lifecycle-repo
 import { leaverTimesCsv, pastDeadlineCsv, timelineCsv } from '../../domain/reports/report-exports.ts';
 import { type ReportFormat, formatQueryShape, leaverTimesReportSchema, pastDeadlineEntrySchema, periodQueryShape, workerTimelineSchema } from '../../domain/reports/reports.schemas.ts';
 import { createBearerRoute } from '../bearer-route.ts';
-import { idParamSchema, idSchema } from '../common-schemas.ts';
+import { agencyParamSchema, idParamSchema } from '../common-schemas.ts';
 import type { AppEnv } from '../env.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Reports'];
-const agencyParamSchema = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
 
 /** JSON, or CSV for `?format=csv` and for clients that accept text/csv. */
 function reportResponse<T extends z.ZodTypeAny>(schema: T, description: string) {

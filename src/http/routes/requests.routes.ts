@@ -7,11 +7,10 @@ import {
 } from '../../domain/requests/requests.schemas.ts';
 import type { RequestService } from '../../domain/requests/requests.service.ts';
 import { createBearerRoute } from '../bearer-route.ts';
-import { idParamSchema, idSchema, jsonBody, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
+import { agencyParamSchema, idParamSchema, jsonBody, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Access requests'];
-const agencyParamSchema = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
 const requestHeaderSchema = accessRequestSchema.omit({ items: true, stages: true }).openapi('AccessRequestSummary');
 
 const createRequestRoute = createBearerRoute(tags, {

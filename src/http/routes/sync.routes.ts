@@ -4,23 +4,22 @@ import type { SyncService } from '../../sync/engine/sync.service.ts';
 import { createSourceSchema, sourceSchema } from '../../sync/sources/sources.schemas.ts';
 import type { SourceService } from '../../sync/sources/sources.service.ts';
 import { createBearerRoute } from '../bearer-route.ts';
-import { idParamSchema, idSchema, jsonBody, jsonResponse } from '../common-schemas.ts';
+import { agencyParamSchema, idParamSchema, idSchema, jsonBody, jsonResponse } from '../common-schemas.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Directory sync'];
-const agencyParams = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
 
 const createSourceRoute = createBearerRoute(tags, {
   method: 'post', path: '/agencies/{agencyId}/sources',
   summary: 'Add a directory source (LDAP, CSV HR feed, SCIM, built-in) to an agency',
-  request: { params: agencyParams, body: jsonBody(createSourceSchema) },
+  request: { params: agencyParamSchema, body: jsonBody(createSourceSchema) },
   responses: { 201: jsonResponse(sourceSchema, 'The new source') },
 });
 
 const listSourcesRoute = createBearerRoute(tags, {
   method: 'get', path: '/agencies/{agencyId}/sources',
   summary: "List an agency's directory sources",
-  request: { params: agencyParams },
+  request: { params: agencyParamSchema },
   responses: { 200: jsonResponse(z.object({ items: z.array(sourceSchema) }), 'The sources') },
 });
 

@@ -1,13 +1,10 @@
-import { z } from '@hono/zod-openapi';
 import { accessTemplateSchema, createTemplateSchema, replaceTemplateFunctionsSchema } from '../../domain/templates/templates.schemas.ts';
 import type { TemplateService } from '../../domain/templates/templates.service.ts';
 import { createBearerRoute } from '../bearer-route.ts';
-import { idParamSchema, idSchema, jsonBody, jsonResponse, pageOf, pageQuerySchema } from '../common-schemas.ts';
+import { agencyParamSchema, idParamSchema, jsonBody, jsonResponse, pageOf, pageQuerySchema } from '../common-schemas.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Access templates'];
-
-const agencyParamSchema = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
 
 const createTemplateRoute = createBearerRoute(tags, {
   method: 'post', path: '/agencies/{agencyId}/templates',

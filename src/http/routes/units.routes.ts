@@ -2,12 +2,10 @@ import { z } from '@hono/zod-openapi';
 import { createUnitSchema, setApproverSchema, unitSchema, updateUnitSchema } from '../../domain/units/units.schemas.ts';
 import type { UnitService } from '../../domain/units/units.service.ts';
 import { createBearerRoute } from '../bearer-route.ts';
-import { idParamSchema, idSchema, jsonBody, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
+import { agencyParamSchema, idParamSchema, idSchema, jsonBody, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Units'];
-
-const agencyParamSchema = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
 
 const createUnitRoute = createBearerRoute(tags, {
   method: 'post', path: '/agencies/{agencyId}/units',

@@ -2,11 +2,10 @@ import { z } from '@hono/zod-openapi';
 import { closeWorkItemSchema, createWorkItemSchema, reassignWorkItemSchema, workItemListQueryShape, workItemSchema } from '../../domain/work-items/work-items.schemas.ts';
 import type { WorkItemService } from '../../domain/work-items/work-items.service.ts';
 import { createBearerRoute } from '../bearer-route.ts';
-import { idParamSchema, idSchema, jsonBody, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
+import { agencyParamSchema, idParamSchema, jsonBody, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Work items'];
-const agencyParamSchema = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
 
 const createWorkItemRoute = createBearerRoute(tags, {
   method: 'post', path: '/agencies/{agencyId}/work-items',

@@ -4,13 +4,11 @@ import { jobTypeSchema, registerWorkerSchema, statusChangeSchema, updateWorkerSc
 import type { WorkerService } from '../../domain/workers/workers.service.ts';
 import { AppError } from '../../shared/errors.ts';
 import { createBearerRoute } from '../bearer-route.ts';
-import { idParamSchema, idSchema, jsonBody, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
+import { agencyParamSchema, idParamSchema, idSchema, jsonBody, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
 import type { AppEnv } from '../env.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Workers'];
-
-const agencyParamSchema = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
 
 const ifMatchSchema = z.object({
   'if-match': z
