@@ -6,16 +6,18 @@ import type { Flag } from './core.ts';
 
 export type RequestStatus = 'draft' | 'pending' | 'approved' | 'denied' | 'expired' | 'cancelled' | 'provisioned' | 'failed';
 
-export interface ApprovalPoliciesTable {
+/** An agency's definition as JSON, versioned and never edited: a change is a new row with the next version. */
+interface VersionedDefinitionsTable {
   id: string;
   agency_id: string;
-  /** Policies are versioned, never edited: a change is a new row with the next version. */
   version: number;
-  /** The policy as JSON (stages per risk level, SoD mode). */
   definition: string;
   created_by: string;
   created_at: string;
 }
+
+/** An agency's approval policy; the definition holds the stages per risk level and the SoD mode. */
+export type ApprovalPoliciesTable = VersionedDefinitionsTable;
 
 export interface AccessRequestsTable {
   id: string;
@@ -134,16 +136,8 @@ export interface AcknowledgmentsTable {
   acknowledged_at: string;
 }
 
-/** An agency's own assessment survey; versioned, never edited. */
-export interface AssessmentSurveysTable {
-  id: string;
-  agency_id: string;
-  version: number;
-  /** The survey as JSON (questions and rules). */
-  definition: string;
-  created_by: string;
-  created_at: string;
-}
+/** An agency's own assessment survey; the definition holds its questions and rules. */
+export type AssessmentSurveysTable = VersionedDefinitionsTable;
 
 export interface RequestTables {
   approval_policies: ApprovalPoliciesTable;
