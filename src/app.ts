@@ -12,6 +12,7 @@ import { createAuditLog } from './domain/audit/audit.service.ts';
 import { createTokenService } from './domain/auth/tokens.service.ts';
 import { createConsoleSessionService } from './domain/console-users/console-sessions.service.ts';
 import { createConsoleUserService } from './domain/console-users/console-users.service.ts';
+import { createBeyondTemplateCounter } from './domain/dashboard/beyond-template.service.ts';
 import { createDashboardService } from './domain/dashboard/dashboard.service.ts';
 import { createFunctionService } from './domain/functions/functions.service.ts';
 import { createTemplateService } from './domain/templates/templates.service.ts';
@@ -137,10 +138,11 @@ export function createServices(deps: AppDeps) {
   const reconcile = createReconcileService({ db, clock, audit, secret: deps.secret ?? (() => undefined) });
   const consoleUsers = createConsoleUserService({ db, clock, audit });
   const consoleSessions = createConsoleSessionService({ db, clock, audit });
-  const dashboard = createDashboardService({ db, clock });
+  const dashboard = createDashboardService({ db, clock, reports });
+  const beyondTemplate = createBeyondTemplateCounter({ db, clock });
   const newWorkers = createNewWorkerQueue({ db });
   return {
-    consoleUsers, consoleSessions, dashboard, newWorkers, audit, tokens, agencies, units, workers, directoryImport, applications, functions, templates, accounts, grants,
+    consoleUsers, consoleSessions, dashboard, beyondTemplate, newWorkers, audit, tokens, agencies, units, workers, directoryImport, applications, functions, templates, accounts, grants,
     workItems, leavers, reassignments, reports, access, approvals, delegations, requests, inbox, assessments, acknowledgments, reminders, movers, exceptions, coverage, leaves, leases,
     sources, sync, deliveries, reconcile, scimTokens, scimUsers, scimGroups,
   };

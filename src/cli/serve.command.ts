@@ -96,6 +96,7 @@ export function registerServeCommand(program: Command): void {
           { name: 'terminations', intervalMs: 60_000, run: (now) => runtime.services.workers.disableDueTerminations(now) },
           ...lifecycleTimerJobs(runtime.services),
           { name: 'reminders', intervalMs: 60_000, run: (now) => runtime.services.reminders.processReminders(now) },
+          { name: 'beyond-template-counts', intervalMs: 600_000, run: (now) => runtime.services.beyondTemplate.countAll(now) },
         ],
       });
       // The first ticks catch up on whatever fell due while no server ran.

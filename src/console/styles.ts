@@ -56,8 +56,13 @@ button.danger{background:#a4262c}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;background:#fff;border:1px solid #d5dbe2;padding:.75rem 1rem}
 dl.facts dt{font-weight:600}
 dl.facts dd{margin:0}
-.chart{background:#fff;border:1px solid #d5dbe2;padding:.5rem;max-width:40rem}
+.chart{background:#fff;border:1px solid #d5dbe2;padding:.5rem;max-width:40rem;margin:.5rem 0}
 .chart svg{width:100%;height:auto}
+.chart figcaption{font-weight:600}
+.charts{display:flex;flex-wrap:wrap;gap:0 1rem;align-items:flex-start}
+.charts .chart{flex:1 1 24rem}
+.legend{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem 1rem;margin:.25rem 0;padding:0;font-size:.9rem}
+.legend .swatch{width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:-.05rem}
 .actions{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}
 .actions form.stack{flex:1 1 18rem}
 .demo{background:#fff;border:1px solid #d5dbe2;padding:.5rem 1rem;margin-top:1rem}

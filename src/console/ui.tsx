@@ -97,28 +97,3 @@ export function Pager(props: { path: string; params: Record<string, string | und
 export function Badge(props: { value: string }) {
   return <span class={`badge ${props.value}`}>{props.value.replaceAll('_', ' ')}</span>;
 }
-
-/** A bar chart drawn on the server: no script, readable as a table by screen readers. */
-export function BarChart(props: { title: string; bars: { label: string; value: number }[] }) {
-  const max = Math.max(1, ...props.bars.map((b) => b.value));
-  const width = 40;
-  const gap = 8;
-  const height = 120;
-  return (
-    <figure class="chart">
-      <figcaption>{props.title}</figcaption>
-      <svg viewBox={`0 0 ${Math.max(props.bars.length, 14) * (width + gap)} ${height + 30}`} role="img" aria-label={`${props.title}: ${props.bars.map((b) => `${b.label} ${b.value}`).join(', ')}`}>
-        {props.bars.map((b, i) => {
-          const h = Math.round((b.value / max) * height);
-          return (
-            <g>
-              <rect x={i * (width + gap)} y={height - h} width={width} height={h} fill="#0b5cad" />
-              <text x={i * (width + gap) + width / 2} y={height - h - 2} font-size="11" text-anchor="middle" fill="#1b1f24">{b.value}</text>
-              <text x={i * (width + gap) + width / 2} y={height + 14} font-size="10" text-anchor="middle" fill="#1b1f24">{b.label}</text>
-            </g>
-          );
-        })}
-      </svg>
-    </figure>
-  );
-}

@@ -13,6 +13,7 @@ import type { RequestTables } from './schema/requests.ts';
 import type { OutboxTables } from './schema/outbox.ts';
 import type { LifecycleTables } from './schema/lifecycle.ts';
 import type { LeaverTables } from './schema/leavers.ts';
+import type { DashboardTables } from './schema/dashboard.ts';
 
 export type * from './schema/core.ts';
 export type * from './schema/access.ts';
@@ -25,5 +26,6 @@ export type * from './schema/requests.ts';
 export type * from './schema/outbox.ts';
 export type * from './schema/lifecycle.ts';
 export type * from './schema/leavers.ts';
+export type * from './schema/dashboard.ts';
 
-export interface DB extends CoreTables, AccessTables, AuthTables, AuditTables, ConsoleTables, SyncTables, ScimTables, RequestTables, OutboxTables, LifecycleTables, LeaverTables {}
+export interface DB extends CoreTables, AccessTables, AuthTables, AuditTables, ConsoleTables, SyncTables, ScimTables, RequestTables, OutboxTables, LifecycleTables, LeaverTables, DashboardTables {}
