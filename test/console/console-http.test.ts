@@ -1,30 +1,9 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { describeEachDatabase } from '../helpers/databases.ts';
-import { createTestKit, type TestKit } from '../helpers/kit.ts';
+import { createTestKit } from '../helpers/kit.ts';
 import { addConsoleUser, password, registerWorker, setUpAgency } from './console-kit.ts';
-
-/** A cookie jar over the in-process app, posting forms the way a browser does. */
-function browserLike(kit: TestKit) {
-  const cookies = new Map<string, string>();
-  async function request(method: string, path: string, form?: Record<string, string>) {
-    const headers: Record<string, string> = { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
-    if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const response = await kit.app.request(path, { method, headers, ...(form ? { body: new URLSearchParams(form).toString() } : {}) });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair] = cookie.split(';');
-      const [name, value] = (pair ?? '').split('=');
-      if (name) cookies.set(name, value ?? '');
-    }
-    return { status: response.status, headers: response.headers, html: await response.text() };
-  }
-  const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-  async function signIn(login: string) {
-    const page = await request('GET', '/sign-in');
-    return request('POST', '/sign-in', { _csrf: csrfOf(page.html), login, password, next: '/' });
-  }
-  return { request, csrfOf, signIn };
-}
+import { browserLike } from './form-client.ts';
 
 describeEachDatabase('console over HTTP', (current) => {
   it('sends the security headers on console pages, and leaves the API its JSON errors', async () => {

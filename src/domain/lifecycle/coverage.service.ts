@@ -82,7 +82,8 @@ export function createCoverageService(deps: { db: Database; clock: Clock; audit:
     authorize(ctx.actor, 'grants.read', agencyId, 'agency.not_found', 'agency');
     if (!(await findAgency(deps.db, agencyId))) throw new AppError('agency.not_found', 'No agency with that id.');
     const rows = await repo.listAgencyCoverages(deps.db, { agencyId, search: filter.search, after: decodeKeyPair(filter.cursor), limit: filter.limit + 1 });
-    return toPage(rows, filter.limit, (c) => `${c.startsAt}|${c.id}`);
+    const now = deps.clock.now().toISOString();
+    return toPage(rows.map((row) => ({ ...row, started: row.startsAt <= now })), filter.limit, (c) => `${c.startsAt}|${c.id}`);
   }
 
   /** Ends a coverage now, before the return date (or withdraws it before it starts): the colleague loses the unit at once. */

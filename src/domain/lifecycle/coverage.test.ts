@@ -24,7 +24,7 @@ describeEachDatabase('coverage across the agency', (current) => {
     const listed = await kit.call('GET', path, { token: s.tokens.coordinatorA });
     assert.equal(listed.status, 200, JSON.stringify(listed.body));
     const [item] = listed.body.items;
-    assert.deepEqual([item.id, item.coveringWorkerId, item.unitCode, item.status, item.endsAt], [coverage.id, colleague, 'C10', 'active', '2026-03-20T04:00:00.000Z']);
+    assert.deepEqual([item.id, item.coveringWorkerId, item.unitCode, item.status, item.started, item.endsAt], [coverage.id, colleague, 'C10', 'active', true, '2026-03-20T04:00:00.000Z']);
     const worker = (await kit.call('GET', `/api/v1/workers/${s.worker}`, { token: s.tokens.lanAdmin })).body;
     assert.equal(item.absentWorkerName, `${worker.firstName} ${worker.lastName}`);
     for (const search of [worker.loginId.toUpperCase(), item.coveringLoginId.slice(0, 4)]) {
@@ -45,7 +45,7 @@ describeEachDatabase('coverage across the agency', (current) => {
     const sooner = await coveredLeave(kit, s, '2026-03-03', absent);
     const path = `/api/v1/agencies/${s.agency.id}/coverages?limit=1`;
     const first = await kit.call('GET', path, { token: s.tokens.coordinatorA });
-    assert.equal(first.body.items[0].id, sooner.coverage.id);
+    assert.deepEqual([first.body.items[0].id, first.body.items[0].started], [sooner.coverage.id, false]);
     const second = await kit.call('GET', `${path}&cursor=${first.body.nextCursor}`, { token: s.tokens.coordinatorA });
     assert.deepEqual([second.body.items[0].id, second.body.nextCursor], [later.coverage.id, null]);
     assert.equal((await kit.call('GET', `/api/v1/agencies/${s.agency.id}/coverages?cursor=bm90LWEtY3Vyc29y`, { token: s.tokens.coordinatorA })).status, 400);

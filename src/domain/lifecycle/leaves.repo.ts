@@ -98,7 +98,7 @@ export async function endActiveCoverage(db: Executor, id: string, at: string): P
  * An agency's active coverage (under way or still to start) with both workers and the unit, by
  * start; `search` matches the start of either worker's name or login.
  */
-export async function listAgencyCoverages(db: Executor, query: { agencyId: string; search?: string | undefined; after?: [string, string] | undefined; limit: number }): Promise<CoverageListItem[]> {
+export async function listAgencyCoverages(db: Executor, query: { agencyId: string; search?: string | undefined; after?: [string, string] | undefined; limit: number }): Promise<Omit<CoverageListItem, 'started'>[]> {
   let q = db
     .selectFrom('coverages as c')
     .innerJoin('workers as absent', 'absent.id', 'c.absent_worker_id')

@@ -145,6 +145,7 @@ export const coverageListItemSchema = coverageSchema
     coveringLoginId: z.string(),
     unitCode: z.string(),
     unitName: z.string(),
+    started: z.boolean().openapi({ description: 'The leave, and so the coverage, has begun; false: it is still to come.' }),
   })
   .openapi('CoverageListItem');
 
