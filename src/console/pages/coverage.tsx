@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { Agency } from '../../domain/agencies/agencies.schemas.ts';
 import { hasPermission } from '../../domain/auth/permissions.ts';
 import { createCoverageSchema, endCoverageSchema } from '../../domain/lifecycle/lifecycle.schemas.ts';
+import type { Unit } from '../../domain/units/units.schemas.ts';
 import type { Worker } from '../../domain/workers/workers.schemas.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { ConsoleFeature, ConsoleTools } from '../console.tsx';
@@ -11,7 +12,7 @@ import { agencyUnits, findWorkerByLogin, fullName, shortDate, unitOptions } from
 import { hasRole } from '../page.ts';
 import { CsrfField, ErrorSummary, type FieldErrors, Pager, SelectField, TextArea, TextField } from '../ui.tsx';
 
-type FormState = { form?: 'give' | string; errors?: FieldErrors; message?: string; values?: Record<string, string | string[]> };
+type FormState = { form?: string; errors?: FieldErrors; message?: string; values?: Record<string, string | string[]> };
 
 /** Which field of the form a refusal of the coverage service is about. */
 const refusalField: Partial<Record<string, string>> = { 'worker.not_found': 'coveringLogin', 'account.not_found': 'coveringLogin', 'input.invalid': 'coveringLogin', 'unit.not_found': 'unitId' };
@@ -23,6 +24,7 @@ async function coveragePage(c: Context<ConsoleEnv>, tools: ConsoleTools, state: 
   const cursor = c.req.query('cursor') || undefined;
   const page = await tools.services.coverage.listForAgency(ctx, agency.id, { search, limit: 25, cursor });
   const mayWrite = hasPermission(ctx.actor, 'accounts.write', agency.id);
+  const units = mayWrite ? await agencyUnits(tools.services, ctx, agency.id) : [];
   const csrfToken = c.get('csrfToken');
   const endErrors = (id: string) => (state.form === `end-${id}` ? state.errors : undefined);
   return tools.render(
@@ -63,13 +65,13 @@ async function coveragePage(c: Context<ConsoleEnv>, tools: ConsoleTools, state: 
         </div>
       )}
       <Pager path="/coverage" params={{ q: search }} nextCursor={page.nextCursor} first={!cursor} />
-      {mayWrite ? <GiveForm agency={agency} units={await agencyUnits(tools.services, ctx, agency.id)} csrfToken={csrfToken} state={state.form === 'give' ? state : {}} /> : null}
+      {mayWrite ? <GiveForm units={units} csrfToken={csrfToken} state={state.form === 'give' ? state : {}} /> : null}
     </>,
     { status, agency },
   );
 }
 
-function GiveForm(props: { agency: Agency; units: Awaited<ReturnType<typeof agencyUnits>>; csrfToken: string; state: FormState }) {
+function GiveForm(props: { units: Unit[]; csrfToken: string; state: FormState }) {
   const { state } = props;
   const v = state.values ?? {};
   return (
@@ -113,7 +115,7 @@ async function giveCoverage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
     if (parsed.errors.unitId) errors.unitId = parsed.errors.unitId;
     if (parsed.errors.reason) errors.coverageReason = parsed.errors.reason;
   }
-  if (!parsed.ok || 'error' in leave || Object.keys(errors).length > 0) return show({ errors });
+  if (!parsed.ok || 'error' in leave || !covering) return show({ errors });
   try {
     await tools.services.coverage.create(ctx, leave.leaveId, parsed.data);
     return tools.redirect(c, '/coverage', `${fullName(covering)} covers ${fullName(leave.absent)}'s absence from the leave's start until the return.`);
