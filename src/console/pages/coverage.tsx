@@ -4,10 +4,9 @@ import { hasPermission } from '../../domain/auth/permissions.ts';
 import { createCoverageSchema, endCoverageSchema } from '../../domain/lifecycle/lifecycle.schemas.ts';
 import type { Unit } from '../../domain/units/units.schemas.ts';
 import type { Worker } from '../../domain/workers/workers.schemas.ts';
-import { AppError } from '../../shared/errors.ts';
 import type { ConsoleFeature, ConsoleTools } from '../console.tsx';
 import { type ConsoleEnv, requireContext } from '../env.ts';
-import { formValues, optional, refusalMessage, text, validate } from '../forms.ts';
+import { formValues, optional, refusalMessage, refusalState, text, validate } from '../forms.ts';
 import { agencyUnits, findWorkerByLogin, fullName, shortDate, unitOptions } from '../lookups.ts';
 import { hasRole } from '../page.ts';
 import { CsrfField, ErrorSummary, type FieldErrors, Pager, SelectField, TextArea, TextField } from '../ui.tsx';
@@ -120,9 +119,7 @@ async function giveCoverage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
     await tools.services.coverage.create(ctx, leave.leaveId, parsed.data);
     return tools.redirect(c, '/coverage', `${fullName(covering)} covers ${fullName(leave.absent)}'s absence from the leave's start until the return.`);
   } catch (error) {
-    const message = refusalMessage(error);
-    const field = error instanceof AppError ? refusalField[error.code] : undefined;
-    return field ? show({ errors: { [field]: message } }) : show({ message });
+    return show(refusalState(error, refusalField));
   }
 }
 

@@ -1,10 +1,9 @@
 import type { Context } from 'hono';
 import { hasPermission } from '../../domain/auth/permissions.ts';
 import { exceptionKinds, exceptionStatuses, requestExceptionSchema } from '../../domain/lifecycle/lifecycle.schemas.ts';
-import { AppError } from '../../shared/errors.ts';
 import type { ConsoleFeature, ConsoleTools } from '../console.tsx';
 import { type ConsoleEnv, requireContext } from '../env.ts';
-import { formValues, optional, refusalMessage, text, validate } from '../forms.ts';
+import { formValues, optional, refusalState, text, validate } from '../forms.ts';
 import { applicationFunctions, findWorkerByLogin, mainApplication, shortDate } from '../lookups.ts';
 import { hasRole } from '../page.ts';
 import { Badge, CsrfField, ErrorSummary, type FieldErrors, Pager, SelectField, TextArea, TextField } from '../ui.tsx';
@@ -108,9 +107,7 @@ async function requestException(c: Context<ConsoleEnv>, tools: ConsoleTools) {
     const exception = await tools.services.exceptions.request(ctx, worker.id, parsed.data);
     return tools.redirect(c, '/exceptions?status=requested', `The ${exception.kind} exception for ${exception.workerName} (${exception.functionCode}) waits for its access request to be approved.`);
   } catch (error) {
-    const message = refusalMessage(error);
-    const field = error instanceof AppError ? refusalField[error.code] : undefined;
-    return field ? show({ errors: { [field]: message } }) : show({ message });
+    return show(refusalState(error, refusalField));
   }
 }
 
