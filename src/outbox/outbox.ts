@@ -1,9 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { connectorKinds } from '../connectors/connector-config.ts';
 import type { Executor } from '../db/database.ts';
+import { prepareQuery } from '../db/prepared-query.ts';
 import * as repo from './outbox.repo.ts';
 
 const chunkSize = 500;
+
+// Every account change asks which applications have a connector: prepared once.
+const connectedApplications = prepareQuery((db) => db.selectFrom('applications').select('id').where('kind', 'in', connectorKinds));
 
 /**
  * The in-process wake-up for the deliverer. It fires when rows are written, which is before their
@@ -25,7 +29,7 @@ export function notifyDeliverer(): void {
  */
 export async function enqueueAccountChanges(trx: Executor, accountIds: readonly string[], reason: string, now: string): Promise<void> {
   if (accountIds.length === 0) return;
-  const applicationIds = (await trx.selectFrom('applications').select('id').where('kind', 'in', connectorKinds).execute()).map((a) => a.id);
+  const applicationIds = (await connectedApplications(trx, {})).rows.map((a) => a.id);
   if (applicationIds.length === 0) return;
   const unique = [...new Set(accountIds)];
   let written = 0;

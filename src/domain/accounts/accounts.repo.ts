@@ -1,4 +1,6 @@
 import type { Executor } from '../../db/database.ts';
+import { bulkInsert } from '../../db/bulk-insert.ts';
+import { prepareQuery } from '../../db/prepared-query.ts';
 import type { AccountRow } from '../../db/schema.ts';
 import { newId } from '../../shared/ids.ts';
 import type { Account, AccountState, DisabledBy } from './accounts.schemas.ts';
@@ -30,25 +32,34 @@ export async function insertAccount(db: Executor, account: Account): Promise<voi
     .execute();
 }
 
+// Every placement and status change runs these: prepared once.
+type AccountUpdate = Pick<Account, 'id' | 'unitId' | 'status' | 'disabledBy' | 'endDate' | 'version' | 'updatedAt'> & { expectedVersion: number };
+const accountUpdate = prepareQuery((db, p: AccountUpdate) =>
+  db
+    .updateTable('accounts')
+    .set({ unit_id: p.unitId, status: p.status, disabled_by: p.disabledBy, end_date: p.endDate, version: p.version, updated_at: p.updatedAt })
+    .where('id', '=', p.id)
+    .where('version', '=', p.expectedVersion),
+);
+const accountById = prepareQuery((db, p: { id: string }) => db.selectFrom('accounts').selectAll().where('id', '=', p.id));
+const accountOf = prepareQuery((db, p: { workerId: string; applicationId: string }) => db.selectFrom('accounts').selectAll().where('worker_id', '=', p.workerId).where('application_id', '=', p.applicationId));
+const endOpenHistory = prepareQuery((db, p: { at: string; accountId: string }) => db.updateTable('account_history').set({ valid_to: p.at }).where('account_id', '=', p.accountId).where('valid_to', 'is', null));
+const unitAgency = prepareQuery((db, p: { unitId: string }) => db.selectFrom('units').select(['id', 'agency_id as agencyId']).where('id', '=', p.unitId));
+
 /** Writes the account's new state if it is still at `expectedVersion`; false when someone changed it first. */
 export async function updateAccount(db: Executor, account: Account, expectedVersion: number): Promise<boolean> {
-  const result = await db
-    .updateTable('accounts')
-    .set({ unit_id: account.unitId, status: account.status, disabled_by: account.disabledBy, end_date: account.endDate, version: account.version, updated_at: account.updatedAt })
-    .where('id', '=', account.id)
-    .where('version', '=', expectedVersion)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  const result = await accountUpdate(db, { ...account, expectedVersion });
+  return (result.numAffectedRows ?? 0n) > 0n;
 }
 
 export async function findAccountById(db: Executor, id: string): Promise<Account | undefined> {
-  const row = await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+  const [row] = (await accountById(db, { id })).rows;
   return row && toAccount(row);
 }
 
 /** The worker's account in the application, if one was ever opened. */
 export async function findAccount(db: Executor, workerId: string, applicationId: string): Promise<Account | undefined> {
-  const row = await db.selectFrom('accounts').selectAll().where('worker_id', '=', workerId).where('application_id', '=', applicationId).executeTakeFirst();
+  const [row] = (await accountOf(db, { workerId, applicationId })).rows;
   return row && toAccount(row);
 }
 
@@ -77,11 +88,8 @@ export async function listAccounts(db: Executor, filter: AccountFilter): Promise
 
 /** Ends the current history row at `at` and starts one with the account's state from `at`. */
 export async function recordAccountState(db: Executor, account: Account, at: string): Promise<void> {
-  await db.updateTable('account_history').set({ valid_to: at }).where('account_id', '=', account.id).where('valid_to', 'is', null).execute();
-  await db
-    .insertInto('account_history')
-    .values({ id: newId(), account_id: account.id, valid_from: at, valid_to: null, status: account.status, unit_id: account.unitId, end_date: account.endDate })
-    .execute();
+  await endOpenHistory(db, { at, accountId: account.id });
+  await bulkInsert(db, 'account_history', [{ id: newId(), account_id: account.id, valid_from: at, valid_to: null, status: account.status, unit_id: account.unitId, end_date: account.endDate }]);
 }
 
 /** The account's state at an instant: the history row with valid_from <= at < valid_to. */
@@ -104,7 +112,7 @@ export async function findWorkerAgency(db: Executor, workerId: string): Promise<
 }
 
 export async function findUnitAgency(db: Executor, unitId: string): Promise<{ id: string; agencyId: string } | undefined> {
-  return db.selectFrom('units').select(['id', 'agency_id as agencyId']).where('id', '=', unitId).executeTakeFirst();
+  return (await unitAgency(db, { unitId })).rows[0];
 }
 
 /** Open cases and to-dos the worker owns in the application: rule 5 needs none to end-date. */

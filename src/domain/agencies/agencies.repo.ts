@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/database.ts';
+import { prepareQuery } from '../../db/prepared-query.ts';
 import type { AgencyRow } from '../../db/schema.ts';
 import type { Agency } from './agencies.schemas.ts';
 
@@ -20,8 +21,11 @@ export async function insertAgency(db: Executor, row: AgencyRow): Promise<void> 
   await db.insertInto('agencies').values(row).execute();
 }
 
+// Nearly every call checks its agency: prepared once.
+const agencyById = prepareQuery((db, p: { id: string }) => baseQuery(db).where('a.id', '=', p.id));
+
 export async function findAgency(db: Executor, id: string): Promise<Agency | undefined> {
-  const row = await baseQuery(db).where('a.id', '=', id).executeTakeFirst();
+  const [row] = (await agencyById(db, { id })).rows;
   return row && toAgency(row);
 }
 

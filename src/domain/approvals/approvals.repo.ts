@@ -1,10 +1,34 @@
 import type { Executor } from '../../db/database.ts';
+import { prepareListQuery, prepareQuery } from '../../db/prepared-query.ts';
 import type { DelegationsTable, SodRulesTable } from '../../db/schema.ts';
 import type { PolicyDefinition } from './approvals.schemas.ts';
 import type { ApprovalPolicy, Delegation, SodRule } from './approvals.schemas.ts';
 
+// Routing a request runs these: prepared once.
+const latestPolicy = prepareQuery((db, p: { agencyId: string }) => db.selectFrom('approval_policies').selectAll().where('agency_id', '=', p.agencyId).orderBy('version', 'desc').limit(1));
+const sodRulesOf = prepareQuery((db, p: { agencyId: string }) => db.selectFrom('sod_rules').selectAll().where('agency_id', '=', p.agencyId).orderBy('id').limit(1000));
+const delegatorsOn = prepareQuery((db, p: { deputyWorkerId: string; date: string }) =>
+  db.selectFrom('delegations').select('worker_id').where('deputy_worker_id', '=', p.deputyWorkerId).where('starts_on', '<=', p.date).where('ends_on', '>=', p.date),
+);
+const personById = prepareQuery((db, p: { workerId: string }) =>
+  db.selectFrom('workers').select(['id', 'agency_id as agencyId', 'supervisor_id as supervisorId', 'unit_id as unitId', 'enabled']).where('id', '=', p.workerId),
+);
+const unitLink = prepareQuery((db, p: { unitId: string }) => db.selectFrom('units').select(['id', 'parent_id as parentId', 'approver_worker_id as approverWorkerId']).where('id', '=', p.unitId));
+const workersWithRole = prepareQuery((db, p: { agencyId: string; role: 'security_coordinator' }) =>
+  db
+    .selectFrom('role_assignments as r')
+    .innerJoin('principals as p', 'p.id', 'r.principal_id')
+    .innerJoin('workers as w', 'w.id', 'p.worker_id')
+    .select('w.id')
+    .where('r.role', '=', p.role)
+    .where('r.agency_id', '=', p.agencyId)
+    .where('p.disabled', '=', 0)
+    .where('w.enabled', '=', 1)
+    .orderBy('w.id'),
+);
+
 export async function findLatestPolicy(db: Executor, agencyId: string): Promise<ApprovalPolicy | undefined> {
-  const row = await db.selectFrom('approval_policies').selectAll().where('agency_id', '=', agencyId).orderBy('version', 'desc').limit(1).executeTakeFirst();
+  const [row] = (await latestPolicy(db, { agencyId })).rows;
   return row && { agencyId: row.agency_id, version: row.version, definition: JSON.parse(row.definition) as PolicyDefinition, createdBy: row.created_by, createdAt: row.created_at };
 }
 
@@ -39,13 +63,7 @@ export async function listDelegations(db: Executor, workerId: string): Promise<D
 
 /** The workers whose approvals the deputy may give on this date. */
 export async function findDelegatorsOn(db: Executor, deputyWorkerId: string, date: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('delegations')
-    .select('worker_id')
-    .where('deputy_worker_id', '=', deputyWorkerId)
-    .where('starts_on', '<=', date)
-    .where('ends_on', '>=', date)
-    .execute();
+  const { rows } = await delegatorsOn(db, { deputyWorkerId, date });
   return [...new Set(rows.map((r) => r.worker_id))];
 }
 
@@ -59,8 +77,7 @@ export async function insertSodRule(db: Executor, row: SodRulesTable): Promise<S
 }
 
 export async function listSodRules(db: Executor, agencyId: string): Promise<SodRule[]> {
-  const rows = await db.selectFrom('sod_rules').selectAll().where('agency_id', '=', agencyId).orderBy('id').limit(1000).execute();
-  return rows.map(toSodRule);
+  return (await sodRulesOf(db, { agencyId })).rows.map(toSodRule);
 }
 
 /** Live function grants of an agency's workers that hold either function of some SoD rule. */
@@ -88,24 +105,17 @@ export interface PersonLink {
 }
 
 export async function findPerson(db: Executor, workerId: string): Promise<PersonLink | undefined> {
-  return db
-    .selectFrom('workers')
-    .select(['id', 'agency_id as agencyId', 'supervisor_id as supervisorId', 'unit_id as unitId', 'enabled'])
-    .where('id', '=', workerId)
-    .executeTakeFirst();
+  return (await personById(db, { workerId })).rows[0];
 }
 
+const peopleById = prepareListQuery((db, ids) => db.selectFrom('workers').select(['id', 'agency_id as agencyId', 'supervisor_id as supervisorId', 'unit_id as unitId', 'enabled']).where('id', 'in', ids as string[]));
+
 export async function findPeople(db: Executor, workerIds: readonly string[]): Promise<PersonLink[]> {
-  if (workerIds.length === 0) return [];
-  return db
-    .selectFrom('workers')
-    .select(['id', 'agency_id as agencyId', 'supervisor_id as supervisorId', 'unit_id as unitId', 'enabled'])
-    .where('id', 'in', [...new Set(workerIds)])
-    .execute();
+  return peopleById(db, [...new Set(workerIds)], {});
 }
 
 export async function findUnitLink(db: Executor, unitId: string): Promise<{ id: string; parentId: string | null; approverWorkerId: string | null } | undefined> {
-  return db.selectFrom('units').select(['id', 'parent_id as parentId', 'approver_worker_id as approverWorkerId']).where('id', '=', unitId).executeTakeFirst();
+  return (await unitLink(db, { unitId })).rows[0];
 }
 
 export async function findFunctionOwners(db: Executor, functionIds: string[]): Promise<string[]> {
@@ -116,17 +126,7 @@ export async function findFunctionOwners(db: Executor, functionIds: string[]): P
 
 /** Workers who act through an enabled principal holding the role in the agency. */
 export async function findWorkersWithRole(db: Executor, agencyId: string, role: 'security_coordinator'): Promise<string[]> {
-  const rows = await db
-    .selectFrom('role_assignments as r')
-    .innerJoin('principals as p', 'p.id', 'r.principal_id')
-    .innerJoin('workers as w', 'w.id', 'p.worker_id')
-    .select('w.id')
-    .where('r.role', '=', role)
-    .where('r.agency_id', '=', agencyId)
-    .where('p.disabled', '=', 0)
-    .where('w.enabled', '=', 1)
-    .orderBy('w.id')
-    .execute();
+  const { rows } = await workersWithRole(db, { agencyId, role });
   return [...new Set(rows.map((r) => r.id))];
 }
 

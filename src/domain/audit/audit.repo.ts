@@ -1,25 +1,33 @@
 import { bulkInsert } from '../../db/bulk-insert.ts';
 import type { Executor } from '../../db/database.ts';
+import { prepareQuery } from '../../db/prepared-query.ts';
 import type { AuditEventRow } from '../../db/schema.ts';
 
 /**
  * Takes the chain's write lock for the rest of the transaction: a no-op update locks the head row
  * on PostgreSQL and takes the database write lock on SQLite, so appends never fork the chain.
  */
+// Every audited change runs these three: prepared once.
+const lockHead = prepareQuery((db) => db.updateTable('audit_chain_head').set((eb) => ({ seq: eb.ref('seq') })).where('id', '=', 1));
+const selectHead = prepareQuery((db) => db.selectFrom('audit_chain_head').select(['seq', 'hash']).where('id', '=', 1));
+const moveHead = prepareQuery((db, p: { seq: number; hash: string }) => db.updateTable('audit_chain_head').set({ seq: p.seq, hash: p.hash }).where('id', '=', 1));
+
 export async function lockChainHead(db: Executor): Promise<{ seq: number; hash: string }> {
-  await db.updateTable('audit_chain_head').set((eb) => ({ seq: eb.ref('seq') })).where('id', '=', 1).execute();
-  return db.selectFrom('audit_chain_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+  await lockHead(db, {});
+  return readChainHead(db);
 }
 
 export async function appendEvents(db: Executor, events: AuditEventRow[]): Promise<void> {
   const last = events.at(-1);
   if (!last) return;
   await bulkInsert(db, 'audit_events', events);
-  await db.updateTable('audit_chain_head').set({ seq: last.seq, hash: last.hash }).where('id', '=', 1).execute();
+  await moveHead(db, { seq: last.seq, hash: last.hash });
 }
 
 export async function readChainHead(db: Executor): Promise<{ seq: number; hash: string }> {
-  return db.selectFrom('audit_chain_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+  const [head] = (await selectHead(db, {})).rows;
+  if (!head) throw new Error('The audit chain head row is missing; run the migrations.');
+  return head;
 }
 
 /** Streams the whole log in sequence order, a batch at a time. */

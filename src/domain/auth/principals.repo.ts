@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/database.ts';
+import { prepareQuery } from '../../db/prepared-query.ts';
 import type { PrincipalsTable, Role, RoleAssignmentsTable, ApiTokensTable } from '../../db/schema.ts';
 import type { Insertable } from 'kysely';
 
@@ -24,17 +25,22 @@ export interface TokenOwner {
   disabled: 0 | 1;
 }
 
-export async function findTokenOwner(db: Executor, tokenHash: string): Promise<TokenOwner | undefined> {
-  return db
+// Every API call authenticates with these two: prepared once.
+const tokenOwner = prepareQuery((db, p: { tokenHash: string }) =>
+  db
     .selectFrom('api_tokens as t')
     .innerJoin('principals as p', 'p.id', 't.principal_id')
     .select(['t.id as tokenId', 't.expires_at as expiresAt', 't.revoked_at as revokedAt', 'p.id as principalId', 'p.name', 'p.worker_id as workerId', 'p.disabled'])
-    .where('t.token_hash', '=', tokenHash)
-    .executeTakeFirst();
+    .where('t.token_hash', '=', p.tokenHash),
+);
+const rolesOf = prepareQuery((db, p: { principalId: string }) => db.selectFrom('role_assignments').select(['role', 'agency_id as agencyId']).where('principal_id', '=', p.principalId));
+
+export async function findTokenOwner(db: Executor, tokenHash: string): Promise<TokenOwner | undefined> {
+  return (await tokenOwner(db, { tokenHash })).rows[0];
 }
 
 export async function listRoles(db: Executor, principalId: string): Promise<{ role: Role; agencyId: string | null }[]> {
-  return db.selectFrom('role_assignments').select(['role', 'agency_id as agencyId']).where('principal_id', '=', principalId).execute();
+  return (await rolesOf(db, { principalId })).rows;
 }
 
 export async function findToken(db: Executor, tokenId: string): Promise<{ id: string; principalId: string; revokedAt: string | null } | undefined> {

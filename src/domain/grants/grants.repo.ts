@@ -1,5 +1,7 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { Executor } from '../../db/database.ts';
+import { bulkInsert } from '../../db/bulk-insert.ts';
+import { prepareQuery } from '../../db/prepared-query.ts';
 import type { AccountStatus, DB, GrantKind, GrantRow } from '../../db/schema.ts';
 import type { Grant } from './grants.schemas.ts';
 
@@ -36,7 +38,7 @@ function liveAt(at: string) {
 }
 
 export async function insertGrant(db: Executor, row: GrantRow): Promise<Grant> {
-  await db.insertInto('grants').values(row).execute();
+  await bulkInsert(db, 'grants', [row]);
   return toGrant(row);
 }
 
@@ -55,17 +57,25 @@ export interface GrantAccount {
   timeZone: string;
 }
 
-export async function findGrantAccount(db: Executor, accountId: string): Promise<GrantAccount | undefined> {
-  return db
+// Every grant an approval applies runs these: prepared once.
+const grantAccount = prepareQuery((db, p: { accountId: string }) =>
+  db
     .selectFrom('accounts as ac')
     .innerJoin('agencies as ag', 'ag.id', 'ac.agency_id')
     .select(['ac.id', 'ac.worker_id as workerId', 'ac.agency_id as agencyId', 'ac.application_id as applicationId', 'ac.status', 'ac.end_date as endDate', 'ag.time_zone as timeZone'])
-    .where('ac.id', '=', accountId)
-    .executeTakeFirst();
+    .where('ac.id', '=', p.accountId),
+);
+const functionApplication = prepareQuery((db, p: { functionId: string }) => db.selectFrom('business_functions').select(['id', 'code', 'application_id as applicationId']).where('id', '=', p.functionId));
+const unrevokedFunctionGrants = prepareQuery((db, p: { accountId: string; functionId: string }) =>
+  db.selectFrom('grants').selectAll().where('account_id', '=', p.accountId).where('function_id', '=', p.functionId).where('revoked_at', 'is', null),
+);
+
+export async function findGrantAccount(db: Executor, accountId: string): Promise<GrantAccount | undefined> {
+  return (await grantAccount(db, { accountId })).rows[0];
 }
 
 export async function findFunctionApplication(db: Executor, functionId: string): Promise<{ id: string; code: string; applicationId: string } | undefined> {
-  return db.selectFrom('business_functions').select(['id', 'code', 'application_id as applicationId']).where('id', '=', functionId).executeTakeFirst();
+  return (await functionApplication(db, { functionId })).rows[0];
 }
 
 export async function findUnitAgency(db: Executor, unitId: string): Promise<{ id: string; agencyId: string } | undefined> {
@@ -78,8 +88,7 @@ export async function findWorkerAgency(db: Executor, workerId: string): Promise<
 
 /** Grants of one function on one account that were never revoked, whatever their window. */
 export async function listUnrevokedFunctionGrants(db: Executor, accountId: string, functionId: string): Promise<Grant[]> {
-  const rows = await db.selectFrom('grants').selectAll().where('account_id', '=', accountId).where('function_id', '=', functionId).where('revoked_at', 'is', null).execute();
-  return rows.map(toGrant);
+  return (await unrevokedFunctionGrants(db, { accountId, functionId })).rows.map(toGrant);
 }
 
 /** Every grant an account ever held, oldest first. */

@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/database.ts';
+import { prepareQuery } from '../../db/prepared-query.ts';
 import type { AccessExceptionsTable, ExceptionStatus, RequestStatus } from '../../db/schema.ts';
 import type { AccessException } from './lifecycle.schemas.ts';
 
@@ -35,8 +36,11 @@ export async function findException(db: Executor, id: string): Promise<AccessExc
   return row && toException(row);
 }
 
+// Every provisioned request looks for the exception it decides: prepared once.
+const exceptionByRequest = prepareQuery((db, p: { requestId: string }) => db.selectFrom('access_exceptions').selectAll().where('request_id', '=', p.requestId));
+
 export async function findExceptionRowByRequest(db: Executor, requestId: string): Promise<AccessExceptionsTable | undefined> {
-  return db.selectFrom('access_exceptions').selectAll().where('request_id', '=', requestId).executeTakeFirst();
+  return (await exceptionByRequest(db, { requestId })).rows[0];
 }
 
 /** The active keep exception for the worker's function that lasts longest past `at`, if any. */

@@ -1,6 +1,7 @@
 import type { ExpressionBuilder } from 'kysely';
 import { bulkInsert } from '../../db/bulk-insert.ts';
 import type { Executor } from '../../db/database.ts';
+import { prepareListQuery, prepareQuery } from '../../db/prepared-query.ts';
 import type { DB, MailKind, MailOutboxTable } from '../../db/schema.ts';
 
 export interface Recipient {
@@ -11,26 +12,31 @@ export interface Recipient {
 }
 
 /** The workers' names and email addresses, for addressing notifications. */
+// Every notification addresses its recipients: prepared once per list length.
+const recipientsById = prepareListQuery((db, ids) => db.selectFrom('workers').select(['id', 'agency_id', 'email', 'first_name', 'last_name']).where('id', 'in', ids as string[]));
+const deputiesOn = prepareListQuery((db, ids, p: { date: string }) =>
+  db
+    .selectFrom('delegations')
+    .select(['deputy_worker_id as deputyId', 'worker_id as forWorkerId'])
+    .where('worker_id', 'in', ids as string[])
+    .where('starts_on', '<=', p.date)
+    .where('ends_on', '>=', p.date),
+);
+
 export async function findRecipients(db: Executor, workerIds: readonly string[]): Promise<Recipient[]> {
-  if (workerIds.length === 0) return [];
-  const rows = await db.selectFrom('workers').select(['id', 'agency_id', 'email', 'first_name', 'last_name']).where('id', 'in', [...new Set(workerIds)]).execute();
+  const rows = await recipientsById(db, [...new Set(workerIds)], {});
   return rows.map((r) => ({ id: r.id, agencyId: r.agency_id, email: r.email, name: `${r.first_name} ${r.last_name}` }));
 }
 
 /** Deputies whose delegation covers `date`, with the workers they stand in for. */
 export async function findDeputiesOn(db: Executor, workerIds: readonly string[], date: string): Promise<{ deputyId: string; forWorkerId: string }[]> {
-  if (workerIds.length === 0) return [];
-  return db
-    .selectFrom('delegations')
-    .select(['deputy_worker_id as deputyId', 'worker_id as forWorkerId'])
-    .where('worker_id', 'in', [...new Set(workerIds)])
-    .where('starts_on', '<=', date)
-    .where('ends_on', '>=', date)
-    .execute();
+  return deputiesOn(db, [...new Set(workerIds)], { date });
 }
 
+const agencyTimeZone = prepareQuery((db, p: { agencyId: string }) => db.selectFrom('agencies').select('time_zone').where('id', '=', p.agencyId));
+
 export async function findAgencyTimeZone(db: Executor, agencyId: string): Promise<string> {
-  return (await db.selectFrom('agencies').select('time_zone').where('id', '=', agencyId).executeTakeFirst())?.time_zone ?? 'UTC';
+  return (await agencyTimeZone(db, { agencyId })).rows[0]?.time_zone ?? 'UTC';
 }
 
 export async function insertMails(db: Executor, rows: MailOutboxTable[]): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Updateable } from 'kysely';
 import { bulkInsert } from '../../db/bulk-insert.ts';
 import type { Executor } from '../../db/database.ts';
+import { patchShape, prepareByShape, prepareListQuery, prepareQuery } from '../../db/prepared-query.ts';
 import type { AccessRequestsTable, RequestDecisionsTable, RequestItemsTable, RequestStagesTable, RequestStatus, StageStatus } from '../../db/schema.ts';
 import type { Acknowledgment, Decision, RequestHeader, RequestItem, Stage } from './requests.schemas.ts';
 
@@ -31,23 +32,28 @@ function toDecision(row: RequestDecisionsTable): Decision {
 }
 
 export async function insertRequest(db: Executor, row: AccessRequestsTable, items: RequestItemsTable[]): Promise<void> {
-  await db.insertInto('access_requests').values(row).execute();
+  await bulkInsert(db, 'access_requests', [row]);
   await bulkInsert(db, 'request_items', items);
 }
 
+// Every create and decision reads the request, its items and its stages again: prepared once.
+const requestById = prepareQuery((db, p: { id: string }) => db.selectFrom('access_requests').selectAll().where('id', '=', p.id));
+const itemsOfRequest = prepareQuery((db, p: { requestId: string }) => db.selectFrom('request_items').selectAll().where('request_id', '=', p.requestId).orderBy('position'));
+const stagesOfRequest = prepareQuery((db, p: { requestId: string }) => db.selectFrom('request_stages').selectAll().where('request_id', '=', p.requestId).orderBy('position'));
+const decisionsOfRequest = prepareQuery((db, p: { requestId: string }) => db.selectFrom('request_decisions').selectAll().where('request_id', '=', p.requestId).orderBy('decided_at').orderBy('id'));
+
 export async function findRequest(db: Executor, id: string): Promise<RequestHeader | undefined> {
-  const row = await db.selectFrom('access_requests').selectAll().where('id', '=', id).executeTakeFirst();
+  const [row] = (await requestById(db, { id })).rows;
   return row && toHeader(row);
 }
 
 export async function listItems(db: Executor, requestId: string): Promise<RequestItem[]> {
-  const rows = await db.selectFrom('request_items').selectAll().where('request_id', '=', requestId).orderBy('position').execute();
-  return rows.map(toItem);
+  return (await itemsOfRequest(db, { requestId })).rows.map(toItem);
 }
 
 export async function listStages(db: Executor, requestId: string): Promise<Stage[]> {
-  const rows = await db.selectFrom('request_stages').selectAll().where('request_id', '=', requestId).orderBy('position').execute();
-  const decisions = await db.selectFrom('request_decisions').selectAll().where('request_id', '=', requestId).orderBy('decided_at').orderBy('id').execute();
+  const rows = (await stagesOfRequest(db, { requestId })).rows;
+  const decisions = (await decisionsOfRequest(db, { requestId })).rows;
   return rows.map((row) => ({
     id: row.id, position: row.position, name: row.name, quorum: row.quorum, status: row.status, approverIds: JSON.parse(row.approver_ids) as string[],
     escalated: row.escalated === 1, activatedAt: row.activated_at, dueAt: row.due_at, closedAt: row.closed_at,
@@ -56,8 +62,11 @@ export async function listStages(db: Executor, requestId: string): Promise<Stage
 }
 
 /** The stored deadline of a stage, as JSON text. */
+const stageDeadline = prepareQuery((db, p: { stageId: string }) => db.selectFrom('request_stages').select('deadline').where('id', '=', p.stageId));
+
 export async function findStageDeadline(db: Executor, stageId: string): Promise<string> {
-  const row = await db.selectFrom('request_stages').select('deadline').where('id', '=', stageId).executeTakeFirstOrThrow();
+  const [row] = (await stageDeadline(db, { stageId })).rows;
+  if (!row) throw new Error(`No request stage ${stageId}`);
   return row.deadline;
 }
 
@@ -66,17 +75,35 @@ export async function findStageDeadline(db: Executor, stageId: string): Promise<
  * starts with this write, so on PostgreSQL a concurrent step waits for the first and then finds
  * the version gone; false when someone else changed the request first.
  */
-export async function advanceRequest(db: Executor, id: string, expectedVersion: number, patch: Updateable<AccessRequestsTable>): Promise<boolean> {
-  const result = await db.updateTable('access_requests').set({ ...patch, version: expectedVersion + 1 }).where('id', '=', id).where('version', '=', expectedVersion).executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+type RequestPatch = Updateable<AccessRequestsTable>;
+const requestUpdate = prepareByShape((db, p: RequestPatch & { id: string; expectedVersion: number }, columns) =>
+  db
+    .updateTable('access_requests')
+    .set(Object.fromEntries(columns.map((column) => [column, p[column as keyof RequestPatch]])) as RequestPatch)
+    .where('id', '=', p.id)
+    .where('version', '=', p.expectedVersion),
+);
+
+export async function advanceRequest(db: Executor, id: string, expectedVersion: number, patch: RequestPatch): Promise<boolean> {
+  const changes = { ...patch, version: expectedVersion + 1 };
+  const result = await requestUpdate(db, { ...changes, id, expectedVersion }, patchShape(changes));
+  return (result.numAffectedRows ?? 0n) > 0n;
 }
 
 export async function insertStages(db: Executor, rows: RequestStagesTable[]): Promise<void> {
   await bulkInsert(db, 'request_stages', rows);
 }
 
-export async function updateStage(db: Executor, id: string, patch: Updateable<RequestStagesTable>): Promise<void> {
-  await db.updateTable('request_stages').set(patch).where('id', '=', id).execute();
+type StagePatch = Updateable<RequestStagesTable>;
+const stageUpdate = prepareByShape((db, p: StagePatch & { stageId: string }, columns) =>
+  db
+    .updateTable('request_stages')
+    .set(Object.fromEntries(columns.map((column) => [column, p[column as keyof StagePatch]])) as StagePatch)
+    .where('id', '=', p.stageId),
+);
+
+export async function updateStage(db: Executor, id: string, patch: StagePatch): Promise<void> {
+  await stageUpdate(db, { ...patch, stageId: id }, patchShape(patch));
 }
 
 /** Closes every stage of the request still waiting or active. */
@@ -85,7 +112,7 @@ export async function closeOpenStages(db: Executor, requestId: string, status: S
 }
 
 export async function insertDecision(db: Executor, row: RequestDecisionsTable): Promise<void> {
-  await db.insertInto('request_decisions').values(row).execute();
+  await bulkInsert(db, 'request_decisions', [row]);
 }
 
 /** Active stages whose deadline has passed, oldest first. */
@@ -121,13 +148,16 @@ export interface SubjectWorker {
   jobType: string;
 }
 
+const subjectWorker = prepareQuery((db, p: { id: string }) => db.selectFrom('workers').select(['id', 'agency_id as agencyId', 'unit_id as unitId', 'job_type as jobType']).where('id', '=', p.id));
+
 export async function findSubjectWorker(db: Executor, id: string): Promise<SubjectWorker | undefined> {
-  return db.selectFrom('workers').select(['id', 'agency_id as agencyId', 'unit_id as unitId', 'job_type as jobType']).where('id', '=', id).executeTakeFirst();
+  return (await subjectWorker(db, { id })).rows[0];
 }
 
+const functionsById = prepareListQuery((db, ids) => db.selectFrom('business_functions').select(['id', 'code', 'application_id as applicationId', 'risk_level as riskLevel']).where('id', 'in', ids as string[]));
+
 export async function findFunctionsById(db: Executor, ids: string[]): Promise<{ id: string; code: string; applicationId: string; riskLevel: 'low' | 'medium' | 'high' }[]> {
-  if (ids.length === 0) return [];
-  return db.selectFrom('business_functions').select(['id', 'code', 'application_id as applicationId', 'risk_level as riskLevel']).where('id', 'in', ids).execute();
+  return functionsById(db, [...new Set(ids)], {});
 }
 
 export interface LiveGrant {
@@ -137,24 +167,29 @@ export interface LiveGrant {
   unitId: string | null;
 }
 
-/** Live grants of an account. */
-export async function listLiveAccountGrants(db: Executor, accountId: string, at: string): Promise<LiveGrant[]> {
-  return db
+const liveAccountGrants = prepareQuery((db, p: { accountId: string; at: string }) =>
+  db
     .selectFrom('grants')
     .select(['id', 'kind', 'function_id as functionId', 'unit_id as unitId'])
-    .where('account_id', '=', accountId)
-    .where('valid_from', '<=', at)
-    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', at)]))
-    .where('revoked_at', 'is', null)
-    .execute();
+    .where('account_id', '=', p.accountId)
+    .where('valid_from', '<=', p.at)
+    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', p.at)]))
+    .where('revoked_at', 'is', null),
+);
+
+/** Live grants of an account. */
+export async function listLiveAccountGrants(db: Executor, accountId: string, at: string): Promise<LiveGrant[]> {
+  return (await liveAccountGrants(db, { accountId, at })).rows;
 }
 
 export async function insertAcknowledgment(db: Executor, row: { id: string; agency_id: string; worker_id: string; agreement_version: string; principal_id: string; acknowledged_at: string }): Promise<void> {
   await db.insertInto('acknowledgments').values(row).execute();
 }
 
+const acknowledgmentsOf = prepareQuery((db, p: { workerId: string }) => db.selectFrom('acknowledgments').selectAll().where('worker_id', '=', p.workerId).orderBy('acknowledged_at').limit(100));
+
 export async function listAcknowledgments(db: Executor, workerId: string): Promise<Acknowledgment[]> {
-  const rows = await db.selectFrom('acknowledgments').selectAll().where('worker_id', '=', workerId).orderBy('acknowledged_at').limit(100).execute();
+  const rows = (await acknowledgmentsOf(db, { workerId })).rows;
   return rows.map((r) => ({ id: r.id, workerId: r.worker_id, agreementVersion: r.agreement_version, principalId: r.principal_id, acknowledgedAt: r.acknowledged_at }));
 }
 

@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/database.ts';
+import { prepareQuery } from '../../db/prepared-query.ts';
 import type { AccessTemplateRow } from '../../db/schema.ts';
 import type { AccessTemplate } from './templates.schemas.ts';
 
@@ -67,15 +68,21 @@ export async function listTemplates(db: Executor, filter: { agencyId: string; af
 }
 
 /** The least-privilege function ids for a job in an agency's application; undefined when no template exists. */
+// Every request checks its items against the job's template: prepared once.
+const templateFunctions = prepareQuery((db, p: { agencyId: string; applicationId: string; jobType: string }) =>
+  db
+    .selectFrom('access_templates as t')
+    .leftJoin('template_functions as f', 'f.template_id', 't.id')
+    .select('f.function_id')
+    .where('t.agency_id', '=', p.agencyId)
+    .where('t.application_id', '=', p.applicationId)
+    .where('t.job_type', '=', p.jobType)
+    .orderBy('f.function_id'),
+);
+
+/** The function ids of the job's template, or undefined when the job has none. */
 export async function findTemplateFor(db: Executor, agencyId: string, applicationId: string, jobType: string): Promise<string[] | undefined> {
-  const row = await db
-    .selectFrom('access_templates')
-    .select('id')
-    .where('agency_id', '=', agencyId)
-    .where('application_id', '=', applicationId)
-    .where('job_type', '=', jobType)
-    .executeTakeFirst();
-  if (!row) return undefined;
-  const functionIds = await functionIdsByTemplate(db, [row.id]);
-  return functionIds.get(row.id) ?? [];
+  const { rows } = await templateFunctions(db, { agencyId, applicationId, jobType });
+  if (rows.length === 0) return undefined;
+  return rows.flatMap((r) => (r.function_id === null ? [] : [r.function_id]));
 }
