@@ -24,11 +24,11 @@ import { createLeaverCaseService } from './domain/leavers/leaver-cases.service.t
 import { createReassignmentService } from './domain/leavers/reassignment.service.ts';
 import { createLifecycleReportService } from './domain/reports/lifecycle-report.service.ts';
 import { createApprovalService } from './domain/approvals/approvals.service.ts';
+import { createDelegationService } from './domain/approvals/delegations.service.ts';
 import { createAssessmentService } from './domain/assessments/assessments.service.ts';
 import { createAcknowledgmentService } from './domain/requests/acknowledgments.service.ts';
 import { createRequestWorkflow } from './domain/requests/request-workflow.service.ts';
 import { createRequestService } from './domain/requests/requests.service.ts';
-import { createApproverInbox } from './domain/requests/approver-inbox.service.ts';
 import { consoleFeatures } from './console/features.ts';
 import { createConsole } from './console/console.tsx';
 import type { ConsoleSettings } from './console/env.ts';
@@ -43,6 +43,7 @@ import { createReminderService } from './domain/notifications/reminders.service.
 import type { AppEnv } from './http/env.ts';
 import { createErrorHandler, errorBody } from './http/error-handler.ts';
 import { authenticate } from './http/middleware/authenticate.ts';
+import { jsonBody } from './http/middleware/json-body.ts';
 import { requestId } from './http/middleware/request-id.ts';
 import { createAccessRoutes } from './http/routes/access.routes.ts';
 import { createAccountRoutes } from './http/routes/accounts.routes.ts';
@@ -59,6 +60,7 @@ import { createUnitRoutes } from './http/routes/units.routes.ts';
 import { createWorkerRoutes } from './http/routes/workers.routes.ts';
 import { createWorkItemRoutes } from './http/routes/work-items.routes.ts';
 import { createApprovalRoutes } from './http/routes/approvals.routes.ts';
+import { createDelegationRoutes } from './http/routes/delegations.routes.ts';
 import { createAssessmentRoutes } from './http/routes/assessments.routes.ts';
 import { createRequestRoutes } from './http/routes/requests.routes.ts';
 import { createLeaverRoutes } from './http/routes/leavers.routes.ts';
@@ -112,6 +114,7 @@ export function createServices(deps: AppDeps) {
   const grants = createGrantService({ db, clock, audit });
   const access = createEffectiveAccessService({ db, clock });
   const approvals = createApprovalService({ db, clock, audit });
+  const delegations = createDelegationService({ db, clock, audit });
   const exceptionActivation = createExceptionActivation({ clock, audit, grants });
   const notifier = createNotifier({ clock, publicUrl: deps.publicUrl ?? 'http://localhost:8080' });
   const reminders = createReminderService({ db, clock, notifier });
@@ -135,17 +138,19 @@ export function createServices(deps: AppDeps) {
   const reconcile = createReconcileService({ db, clock, audit, secret: deps.secret ?? (() => undefined) });
   const consoleUsers = createConsoleUserService({ db, clock, audit });
   const consoleSessions = createConsoleSessionService({ db, clock, audit });
-  const approverInbox = createApproverInbox({ db, clock, requests });
   const dashboard = createDashboardService({ db, clock });
   const newWorkers = createNewWorkerQueue({ db });
   return {
-    consoleUsers, consoleSessions, approverInbox, dashboard, newWorkers, audit, tokens, agencies, units, workers, directoryImport, applications, functions, templates, accounts, grants,
-    workItems, leavers, reassignments, reports, access, approvals, requests, inbox, assessments, acknowledgments, reminders, movers, exceptions, coverage, leaves, leases,
+    consoleUsers, consoleSessions, dashboard, newWorkers, audit, tokens, agencies, units, workers, directoryImport, applications, functions, templates, accounts, grants,
+    workItems, leavers, reassignments, reports, access, approvals, delegations, requests, inbox, assessments, acknowledgments, reminders, movers, exceptions, coverage, leaves, leases,
     sources, sync, deliveries, reconcile, scimTokens, scimUsers, scimGroups,
   };
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/** The largest API request body read: far above any call the API takes, far below what would strain memory. */
+const maxApiBodyBytes = 1024 * 1024;
 
 export function createApp(deps: AppDeps, services: Services = createServices(deps)) {
   const app = new OpenAPIHono<AppEnv>();
@@ -157,6 +162,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
 
   const api = new OpenAPIHono<AppEnv>();
   api.use('*', authenticate(services.tokens));
+  api.use('*', jsonBody(maxApiBodyBytes, () => new AppError('request.too_large', `The request body is larger than ${maxApiBodyBytes} bytes. Send less in one call; a directory of workers loads through a sync source or \`gatehouse directory import\`.`)));
   api.route('/', createAgencyRoutes(services));
   api.route('/', createUnitRoutes(services));
   api.route('/', createWorkerRoutes(services));
@@ -168,6 +174,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   api.route('/', createWorkItemRoutes(services));
   api.route('/', createAccessRoutes(services));
   api.route('/', createApprovalRoutes(services));
+  api.route('/', createDelegationRoutes(services));
   api.route('/', createRequestRoutes(services));
   api.route('/', createAssessmentRoutes(services));
   api.route('/', createLifecycleRoutes(services));

@@ -6,9 +6,11 @@ import { coverageFeature } from './pages/coverage.tsx';
 import { dashboardFeature } from './pages/dashboard.tsx';
 import { draftReviewFeature } from './pages/draft-review.tsx';
 import { exceptionsFeature } from './pages/exceptions.tsx';
+import { deputiesFeature } from './pages/deputies.tsx';
 import { homeFeature, notFoundFeature } from './pages/home.tsx';
 import { leaverCaseFeature } from './pages/leaver-case.tsx';
 import { requestsFeature } from './pages/requests.tsx';
+import { selfRequestFeature } from './pages/self-request.tsx';
 import { usersFeature } from './pages/users.tsx';
 import { workerFeature } from './pages/worker.tsx';
 import { workersFeature } from './pages/workers.tsx';
@@ -19,7 +21,8 @@ import { workersFeature } from './pages/workers.tsx';
  */
 export function consoleFeatures(): ConsoleFeature[] {
   return [
-    signInFeature(), homeFeature(), dashboardFeature(), coordinatorFeature(), coverageFeature(), exceptionsFeature(), leaverCaseFeature(), draftReviewFeature(), requestsFeature(), workerFeature(),
+    signInFeature(), homeFeature(), dashboardFeature(), coordinatorFeature(), coverageFeature(), exceptionsFeature(), leaverCaseFeature(), draftReviewFeature(), requestsFeature(),
+    deputiesFeature(), selfRequestFeature(), workerFeature(),
     workersFeature(), auditorFeature(), usersFeature(), notFoundFeature(),
   ];
 }

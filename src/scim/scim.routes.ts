@@ -9,6 +9,7 @@ import { bulkLimits, listOf, resourceTypeDocument, resourceTypes, schemaDocument
 import type { ScimTokenService } from './tokens/scim-tokens.service.ts';
 import type { ScimClient } from './tokens/scim-tokens.repo.ts';
 import type { ScimUserService } from './users/scim-users.service.ts';
+import { jsonBody } from '../http/middleware/json-body.ts';
 
 interface ScimEnv {
   Variables: { requestId: string; scimClient: ScimClient };
@@ -83,6 +84,7 @@ export function createScimRoutes(services: { scimTokens: ScimTokenService; scimU
     c.set('scimClient', client);
     await next();
   });
+  scim.use('*', jsonBody(bulkLimits.maxPayloadSize, () => new ScimError(413, null, `The body is larger than ${bulkLimits.maxPayloadSize} bytes (maxPayloadSize).`)));
 
   const callOf = (c: Context<ScimEnv>): ScimCall => ({ client: c.get('scimClient'), requestId: c.get('requestId'), baseUrl: baseUrl(c) });
 

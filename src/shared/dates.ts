@@ -32,6 +32,13 @@ export function calendarDateAt(at: Date, timeZone: string): CalendarDate {
   return formatter.format(at);
 }
 
+/** The calendar date `days` days after (or, negative, before) `date`. */
+export function addCalendarDays(date: CalendarDate, days: number): CalendarDate {
+  const at = new Date(`${date}T00:00:00.000Z`);
+  at.setUTCDate(at.getUTCDate() + days);
+  return at.toISOString().slice(0, 10);
+}
+
 export function isTimeZone(value: string): boolean {
   try {
     new Intl.DateTimeFormat('en-CA', { timeZone: value });

@@ -2,6 +2,7 @@
 export const statusByCode = {
   'request.invalid': 400,
   'request.invalid_json': 400,
+  'request.too_large': 413,
   'request.unsupported_media_type': 415,
   'auth.unauthenticated': 401,
   'auth.forbidden': 403,
@@ -65,6 +66,8 @@ export const statusByCode = {
   'approval.already_decided': 409,
   'approval.no_approver': 422,
   'sod_rule.duplicate': 409,
+  'delegation.not_found': 404,
+  'delegation.ended': 409,
   'acknowledgment.not_self': 403,
   'assessment.already_submitted': 409,
   'assessment.not_in_holding_unit': 409,

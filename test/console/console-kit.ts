@@ -60,13 +60,13 @@ export function useChromium(prepare?: (context: BrowserContext) => Promise<unkno
     await prepare?.(context);
     return context.newPage();
   }
-  /** A new page signed in as `login` through the sign-in form. */
-  async function signedIn(baseUrl: string, login: string, secret = password): Promise<Page> {
+  /** A new page (a browser of its own) signed in as `login` through the sign-in form. */
+  async function as(baseUrl: string, login: string, secret = password): Promise<Page> {
     const page = await newPage();
     await signIn(page, baseUrl, login, secret);
     return page;
   }
-  return { newPage, signedIn };
+  return { newPage, as };
 }
 
 /** A console user with a password, optionally the given worker. */

@@ -7,7 +7,7 @@ import { missingTools, chromiumPath } from '../helpers/system-tools.ts';
 import { addJobTemplate, runLifecycleTimers, screenshot, serveConsole, setUpAgency, useChromium } from './console-kit.ts';
 
 describe("a worker's whole story in the console, each role in its own browser", { skip: missingTools(chromiumPath) }, () => {
-  const { signedIn: as } = useChromium();
+  const { as } = useChromium();
 
   describeEachDatabase('joiner -> approvals -> acknowledgment -> mover -> leave with coverage -> return -> leaver', (current) => {
     it('takes a worker from registration through a job change, a leave and back, then out of the agency with their work reassigned', async () => {

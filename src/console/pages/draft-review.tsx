@@ -11,8 +11,10 @@ import { Badge, CsrfField, ErrorSummary } from '../ui.tsx';
  */
 async function reviewPage(c: Context<ConsoleEnv>, tools: ConsoleTools, message?: string) {
   const ctx = requireContext(c);
-  const view = await tools.services.approverInbox.approverView(ctx, c.req.param('id') ?? '');
+  const view = await tools.services.inbox.view(ctx, c.req.param('id') ?? '');
   const { request, subject } = view;
+  const label = (id: string | null) => view.labels.get(id ?? '');
+  const heldFunctions = view.heldGrants.filter((g) => g.kind === 'function');
   if (request.status !== 'draft') return c.redirect(`/requests/${request.id}`, 303);
   return tools.render(
     c, `Review the proposed access for ${subject.name}`,
@@ -31,14 +33,16 @@ async function reviewPage(c: Context<ConsoleEnv>, tools: ConsoleTools, message?:
           {request.items.map((i) => (
             <tr>
               <td>{i.action} {i.kind.replaceAll('_', ' ')}</td>
-              <td>{view.names.get(i.functionId ?? i.unitId ?? '') ?? ''}</td>
+              <td>{i.functionId ? label(i.functionId)?.code : `${label(i.unitId)?.code ?? ''} ${label(i.unitId)?.name ?? ''}`}</td>
               <td>{i.beyondTemplate ? <Badge value="beyond_template" /> : 'in the job template'}</td>
             </tr>
           ))}
         </tbody>
       </table>
       <h2>Current access</h2>
-      {view.currentFunctions.length === 0 ? <p>{subject.name} holds no business functions now.</p> : <ul>{view.currentFunctions.map((f) => <li>{f.code}: {f.name}</li>)}</ul>}
+      {heldFunctions.length === 0 ? <p>{subject.name} holds no business functions now.</p> : (
+        <ul>{heldFunctions.map((g) => <li>{label(g.functionId)?.code}: {label(g.functionId)?.name}{g.inTemplate ? '' : ' (outside the new job template)'}</li>)}</ul>
+      )}
       <p>Functions outside the new job's template are on the <a href="/queue#removals-due">removals due</a> list; to keep one longer, <a href="/exceptions#request">request a keep exception</a>.</p>
       <ErrorSummary message={message} />
       <form method="post" action={`/requests/${request.id}/submit`}>

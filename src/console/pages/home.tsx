@@ -17,7 +17,8 @@ export function homeFeature(): ConsoleFeature {
         if (hasRole(actor, 'security_coordinator')) return c.redirect('/queue', 303);
         if (hasRole(actor, 'lan_admin')) return c.redirect('/workers', 303);
         if (hasRole(actor, 'auditor')) return c.redirect('/audit', 303);
-        const waiting = await tools.services.approverInbox.awaitingMyDecision(contextOf(signedIn, c.get('requestId')), { limit: 1 });
+        if (!actor.workerId) return c.redirect('/me', 303);
+        const waiting = await tools.services.inbox.listSummaries(contextOf(signedIn, c.get('requestId')), { limit: 1 });
         return c.redirect(waiting.items.length > 0 ? '/inbox' : '/me', 303);
       });
     },

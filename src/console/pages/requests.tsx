@@ -5,6 +5,7 @@ import { type ConsoleEnv, requireContext } from '../env.ts';
 import { formValues, refusalMessage, list, optional, text, validate } from '../forms.ts';
 import { agencyUnits, applicationFunctions, findWorkerByLogin, fullName, mainApplication, shortDate, unitOptions, workersById } from '../lookups.ts';
 import { hasRole } from '../page.ts';
+import { FunctionChecklist } from './function-checklist.tsx';
 import { Badge, CsrfField, ErrorSummary, type FieldErrors, Pager, SelectField, TextArea, TextField } from '../ui.tsx';
 
 type FormState = { errors?: FieldErrors; message?: string; values?: Record<string, string | string[]> };
@@ -16,9 +17,7 @@ async function listPage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
   const cursor = c.req.query('cursor') || undefined;
   const login = c.req.query('worker')?.trim().slice(0, 64) || undefined;
   const subject = login ? await findWorkerByLogin(tools.services, ctx, agency.id, login) : undefined;
-  const page = login
-    ? subject ? await tools.services.approverInbox.requestsAbout(ctx, subject.id, { status, limit: 50, cursor }) : { items: [], nextCursor: null }
-    : await tools.services.requests.list(ctx, agency.id, { status, limit: 50, cursor });
+  const page = login && !subject ? { items: [], nextCursor: null } : await tools.services.requests.list(ctx, agency.id, { status, subjectWorkerId: subject?.id, limit: 50, cursor });
   const names = await workersById(tools.services, ctx, page.items.map((r) => r.subjectWorkerId));
   return tools.render(
     c, 'Access requests',
@@ -64,15 +63,7 @@ async function newRequestForm(c: Context<ConsoleEnv>, tools: ConsoleTools, worke
       <form method="post" action="/requests" class="stack">
         <CsrfField token={c.get('csrfToken')} />
         <input type="hidden" name="subjectWorkerId" value={worker.id} />
-        <fieldset>
-          <legend>Business functions to add in {application.name}</legend>
-          {functions.map((f) => (
-            <div class="check">
-              <input type="checkbox" id={`fn-${f.id}`} name="functionIds" value={f.id} checked={chosen.has(f.id)} />
-              <label for={`fn-${f.id}`}>{f.code} <span class="hint">({f.riskLevel} risk) {f.name}</span></label>
-            </div>
-          ))}
-        </fieldset>
+        <FunctionChecklist applicationName={application.name} functions={functions} chosen={chosen} errors={state.errors} />
         <SelectField name="unitId" label="Place the account in unit (optional)" options={unitOptions(units.filter((u) => !u.holding))} value={text(values, 'unitId')} blank="Leave where it is" errors={state.errors} />
         <TextArea name="justification" label="Justification" value={text(values, 'justification')} errors={state.errors} required />
         <TextArea name="extraJustification" label="Why the job needs functions beyond its template (required for those)" value={text(values, 'extraJustification')} errors={state.errors} />
@@ -85,8 +76,14 @@ async function newRequestForm(c: Context<ConsoleEnv>, tools: ConsoleTools, worke
 
 async function requestPage(c: Context<ConsoleEnv>, tools: ConsoleTools, state: FormState = {}, status = 200) {
   const ctx = requireContext(c);
-  const view = await tools.services.approverInbox.approverView(ctx, c.req.param('id') ?? '');
+  const view = await tools.services.inbox.view(ctx, c.req.param('id') ?? '');
   const { request, subject } = view;
+  const label = (id: string | null) => view.labels.get(id ?? '');
+  const itemLabel = (i: { functionId: string | null; unitId: string | null; grantId: string | null }) => {
+    const named = label(i.functionId ?? i.unitId);
+    return named ? (i.functionId ? named.code : `${named.code} ${named.name}`) : i.grantId;
+  };
+  const heldFunctions = view.heldGrants.filter((g) => g.kind === 'function');
   const values = state.values ?? {};
   return tools.render(
     c, `Access request for ${subject.name}`,
@@ -112,7 +109,7 @@ async function requestPage(c: Context<ConsoleEnv>, tools: ConsoleTools, state: F
           {request.items.map((i) => (
             <tr>
               <td>{i.action} {i.kind.replaceAll('_', ' ')}</td>
-              <td>{view.names.get(i.functionId ?? i.unitId ?? '') ?? i.grantId}</td>
+              <td>{itemLabel(i)}</td>
               <td>{i.beyondTemplate ? <Badge value="beyond_template" /> : 'in template'}</td>
               <td>{i.justification}</td>
             </tr>
@@ -120,7 +117,9 @@ async function requestPage(c: Context<ConsoleEnv>, tools: ConsoleTools, state: F
         </tbody>
       </table>
       <h2>Current access</h2>
-      {view.currentFunctions.length === 0 ? <p>{subject.name} holds no business functions now.</p> : <ul>{view.currentFunctions.map((f) => <li>{f.code}: {f.name}</li>)}</ul>}
+      {heldFunctions.length === 0 ? <p>{subject.name} holds no business functions now.</p> : (
+        <ul>{heldFunctions.map((g) => <li>{label(g.functionId)?.code}: {label(g.functionId)?.name}{g.inTemplate ? '' : <> <Badge value="beyond_template" /></>}</li>)}</ul>
+      )}
       <h2>Approval stages</h2>
       <ol>
         {request.stages.map((s) => (
@@ -156,20 +155,21 @@ async function requestPage(c: Context<ConsoleEnv>, tools: ConsoleTools, state: F
 async function inboxPage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
   const ctx = requireContext(c);
   const cursor = c.req.query('cursor') || undefined;
-  const page = await tools.services.approverInbox.awaitingMyDecision(ctx, { limit: 50, cursor });
+  const page = ctx.actor.workerId ? await tools.services.inbox.listSummaries(ctx, { limit: 50, cursor }) : { items: [], nextCursor: null };
   return tools.render(
     c, 'Approvals waiting for you',
     <>
+      <p>Going to be away? <a href="/deputies">Name a deputy for your absence</a>, who decides in your place.</p>
       {page.items.length === 0 ? <p>Nothing waits for your decision.</p> : (
         <table>
           <thead><tr><th scope="col">Worker</th><th scope="col">Stage</th><th scope="col">Risk</th><th scope="col">Due</th></tr></thead>
           <tbody>
             {page.items.map((e) => (
               <tr>
-                <td><a href={`/requests/${e.requestId}`}>{e.subjectName} ({e.subjectLoginId})</a>{e.asDeputyOf ? ' (as deputy)' : ''}</td>
-                <td>{e.stageName}</td>
+                <td><a href={`/requests/${e.requestId}`}>{e.subject.name} ({e.subject.loginId})</a>{e.seats.includes(ctx.actor.workerId ?? '') ? '' : ' (as deputy)'}</td>
+                <td>{e.stage.name}</td>
                 <td><Badge value={e.riskLevel} /></td>
-                <td class={e.overdue ? 'overdue' : undefined}>{shortDate(e.dueAt)}{e.overdue ? ' (overdue)' : ''}</td>
+                <td class={e.overdue ? 'overdue' : undefined}>{shortDate(e.stage.dueAt)}{e.overdue ? ' (overdue)' : ''}</td>
               </tr>
             ))}
           </tbody>

@@ -24,8 +24,8 @@ async function myPage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
   const access = await tools.services.access.effectiveAccess(ctx, workerId, application.id);
   const agreement = await tools.services.acknowledgments.status(ctx, workerId);
   const cursor = c.req.query('cursor') || undefined;
-  const requests = await tools.services.approverInbox.requestsAboutMe(ctx, { limit: 20, cursor });
-  const waiting = await tools.services.approverInbox.awaitingMyDecision(ctx, { limit: 1 });
+  const requests = await tools.services.requests.listAboutMe(ctx, { limit: 20, cursor });
+  const waiting = await tools.services.inbox.listSummaries(ctx, { limit: 1 });
   return tools.render(
     c, 'My access',
     <>
@@ -56,6 +56,7 @@ async function myPage(c: Context<ConsoleEnv>, tools: ConsoleTools) {
         <p>You have no access now: {access.reasons.map((r) => reasonText[r] ?? r).join(', ')}.</p>
       )}
       <h2>Requests about me</h2>
+      <p><a href="/me/request-access">Request more access for yourself</a></p>
       {requests.items.length === 0 ? <p>No access request has been made for you.</p> : (
         <table>
           <thead><tr><th scope="col">Request</th><th scope="col">Status</th><th scope="col">Submitted</th></tr></thead>

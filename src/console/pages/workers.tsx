@@ -10,6 +10,7 @@ import { formValues, refusalMessage, optional, text, validate } from '../forms.t
 import { agencyUnits, findWorkerByLogin, fullName, unitOptions } from '../lookups.ts';
 import { hasRole } from '../page.ts';
 import { LeaveSection } from './leave-section.tsx';
+import { LeaverCaseLinks, leaverCasesOf } from './leaver-case-links.tsx';
 import { Badge, CsrfField, ErrorSummary, type FieldErrors, Pager, TextArea, TextField, SelectField } from '../ui.tsx';
 
 type FormState = { form?: string; errors?: FieldErrors; message?: string; values?: Record<string, string | string[]> };
@@ -86,6 +87,7 @@ async function workerPage(c: Context<ConsoleEnv>, tools: ConsoleTools, state: Fo
   const mayWrite = hasPermission(ctx.actor, 'workers.write', worker.agencyId);
   const mayAssess = hasPermission(ctx.actor, 'assessments.write', worker.agencyId);
   const leaves = (await tools.services.leaves.listForWorker(ctx, worker.id, { limit: 20 })).items;
+  const leaverCases = await leaverCasesOf(tools.services, ctx, worker);
   const v = state.values ?? {};
   const errorsFor = (form: string) => (state.form === form ? state.errors : undefined);
   const messageFor = (form: string) => (state.form === form ? state.message : undefined);
@@ -101,6 +103,7 @@ async function workerPage(c: Context<ConsoleEnv>, tools: ConsoleTools, state: Fo
         <dt>Departure</dt><dd>{worker.terminationDate ?? 'none recorded'}</dd>
         <dt>Source</dt><dd>{worker.source}</dd>
       </dl>
+      <LeaverCaseLinks cases={leaverCases} />
       {accounts.length > 0 ? (
         <>
           <h2>Accounts</h2>

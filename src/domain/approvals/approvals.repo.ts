@@ -61,6 +61,35 @@ export async function listDelegations(db: Executor, workerId: string): Promise<D
   return rows.map(toDelegation);
 }
 
+export async function findDelegation(db: Executor, id: string): Promise<Delegation | undefined> {
+  const row = await db.selectFrom('delegations').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toDelegation(row);
+}
+
+export async function setDelegationEnd(db: Executor, id: string, endsOn: string): Promise<void> {
+  await db.updateTable('delegations').set({ ends_on: endsOn }).where('id', '=', id).execute();
+}
+
+export async function deleteDelegation(db: Executor, id: string): Promise<void> {
+  await db.deleteFrom('delegations').where('id', '=', id).execute();
+}
+
+/** The worker's delegations that end on `from` or later, soonest first, with each deputy's name and login. */
+export async function listDelegationsEndingFrom(db: Executor, workerId: string, from: string): Promise<(Delegation & { deputyName: string; deputyLoginId: string })[]> {
+  const rows = await db
+    .selectFrom('delegations as d')
+    .innerJoin('workers as w', 'w.id', 'd.deputy_worker_id')
+    .selectAll('d')
+    .select(['w.first_name as deputyFirstName', 'w.last_name as deputyLastName', 'w.login_id as deputyLoginId'])
+    .where('d.worker_id', '=', workerId)
+    .where('d.ends_on', '>=', from)
+    .orderBy('d.starts_on')
+    .orderBy('d.id')
+    .limit(500)
+    .execute();
+  return rows.map(({ deputyFirstName, deputyLastName, deputyLoginId, ...row }) => ({ ...toDelegation(row), deputyName: `${deputyFirstName} ${deputyLastName}`, deputyLoginId }));
+}
+
 /** The workers whose approvals the deputy may give on this date. */
 export async function findDelegatorsOn(db: Executor, deputyWorkerId: string, date: string): Promise<string[]> {
   const { rows } = await delegatorsOn(db, { deputyWorkerId, date });

@@ -13,7 +13,7 @@ import { defaultSurvey, surveyVersionLabel } from '../assessments/survey-definit
 import { findLatestSurvey } from '../assessments/surveys.repo.ts';
 import * as repo from './approvals.repo.ts';
 import {
-  type ApprovalPolicy, type CreateDelegationInput, type CreateSodRuleInput, type Delegation, type PolicyDefinition, type SodConflict, type SodRule, defaultPolicy,
+  type ApprovalPolicy, type CreateSodRuleInput, type PolicyDefinition, type SodConflict, type SodRule, defaultPolicy,
 } from './approvals.schemas.ts';
 import { renderProcess } from './process-document.ts';
 
@@ -64,43 +64,6 @@ export function createApprovalService(deps: { db: Database; clock: Clock; audit:
       ]);
       return policy;
     });
-  }
-
-  async function requireWorkerIn(db: Executor, workerId: string): Promise<repo.PersonLink> {
-    const worker = isId(workerId) ? await repo.findPerson(db, workerId) : undefined;
-    if (!worker) throw new AppError('worker.not_found', 'No worker with that id.');
-    return worker;
-  }
-
-  /**
-   * A deputy decides in the worker's place between two dates (inclusive). The worker sets it up
-   * for themselves, or a security coordinator does it for them.
-   */
-  async function createDelegation(ctx: RequestContext, workerId: string, input: CreateDelegationInput): Promise<Delegation> {
-    const worker = await requireWorkerIn(deps.db, workerId);
-    if (ctx.actor.workerId !== worker.id) authorize(ctx.actor, 'delegations.write', worker.agencyId, 'worker.not_found', 'worker');
-    else authorize(ctx.actor, 'requests.decide', worker.agencyId, 'worker.not_found', 'worker');
-    const deputy = isId(input.deputyWorkerId) ? await repo.findPerson(deps.db, input.deputyWorkerId) : undefined;
-    if (!deputy || deputy.agencyId !== worker.agencyId) throw new AppError('worker.not_found', "No deputy with that id in the worker's agency.");
-    assertThat(deputy.id !== worker.id, 'input.invalid', 'A worker cannot be their own deputy; name another worker.');
-    assertThat(input.startsOn <= input.endsOn, 'input.invalid', 'startsOn must be on or before endsOn.');
-    const row = {
-      id: newId(), agency_id: worker.agencyId, worker_id: worker.id, deputy_worker_id: deputy.id, starts_on: input.startsOn, ends_on: input.endsOn,
-      reason: input.reason, created_by: ctx.actor.principalId, created_at: deps.clock.now().toISOString(),
-    };
-    return deps.db.transaction().execute(async (trx) => {
-      const delegation = await repo.insertDelegation(trx, row);
-      await deps.audit.record(trx, ctx, [
-        { action: 'delegation.created', subjectType: 'worker', subjectId: worker.id, agencyId: worker.agencyId, reason: input.reason, after: { deputyWorkerId: deputy.id, startsOn: input.startsOn, endsOn: input.endsOn } },
-      ]);
-      return delegation;
-    });
-  }
-
-  async function listDelegations(ctx: RequestContext, workerId: string): Promise<Delegation[]> {
-    const worker = await requireWorkerIn(deps.db, workerId);
-    if (ctx.actor.workerId !== worker.id) authorize(ctx.actor, 'approvals.read', worker.agencyId, 'worker.not_found', 'worker');
-    return repo.listDelegations(deps.db, worker.id);
   }
 
   /** Two functions no worker of the agency may hold together. */
@@ -155,5 +118,5 @@ export function createApprovalService(deps: { db: Database; clock: Clock; audit:
     });
   }
 
-  return { describeProcess, policyInForce, policyVersion, getPolicy, setPolicy, createDelegation, listDelegations, addSodRule, listSodRules, listSodConflicts, sodRulesOf: repo.listSodRules };
+  return { describeProcess, policyInForce, policyVersion, getPolicy, setPolicy, addSodRule, listSodRules, listSodConflicts, sodRulesOf: repo.listSodRules };
 }

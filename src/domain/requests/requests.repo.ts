@@ -127,8 +127,10 @@ export async function listOverdueStages(db: Executor, at: string, limit: number)
     .execute();
 }
 
-export async function listRequests(db: Executor, filter: { agencyId: string; status?: RequestStatus | undefined; beforeId?: string | undefined; limit: number }): Promise<RequestHeader[]> {
+/** An agency's requests, or one worker's of it, newest first. */
+export async function listRequests(db: Executor, filter: { agencyId: string; subjectWorkerId?: string | undefined; status?: RequestStatus | undefined; beforeId?: string | undefined; limit: number }): Promise<RequestHeader[]> {
   let q = db.selectFrom('access_requests').selectAll().where('agency_id', '=', filter.agencyId);
+  if (filter.subjectWorkerId) q = q.where('subject_worker_id', '=', filter.subjectWorkerId);
   if (filter.status) q = q.where('status', '=', filter.status);
   if (filter.beforeId) q = q.where('id', '<', filter.beforeId);
   const rows = await q.orderBy('id', 'desc').limit(filter.limit).execute();

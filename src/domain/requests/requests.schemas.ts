@@ -128,6 +128,7 @@ export type RequestHeader = Omit<AccessRequest, 'items' | 'stages'>;
 
 export const requestListQueryShape = {
   status: z.enum(requestStatuses).optional().openapi({ param: { name: 'status', in: 'query' } }),
+  subjectWorkerId: idValueSchema.optional().openapi({ param: { name: 'subjectWorkerId', in: 'query' }, description: 'Only the requests about this worker.' }),
 };
 
 export const acknowledgeSchema = z

@@ -22,6 +22,7 @@ function toStoredInstant(value: string | undefined): string | null {
 
 export interface RequestListFilter extends PageRequest {
   status?: RequestHeader['status'] | undefined;
+  subjectWorkerId?: string | undefined;
 }
 
 export type RequestService = ReturnType<typeof createRequestService>;
@@ -114,8 +115,16 @@ export function createRequestService(deps: { db: Database; clock: Clock; audit: 
 
   async function list(ctx: RequestContext, agencyId: string, filter: RequestListFilter): Promise<Page<RequestHeader>> {
     await requireAgency(ctx, agencyId, 'requests.read');
-    const rows = await repo.listRequests(deps.db, { agencyId, status: filter.status, beforeId: decodeCursor(filter.cursor), limit: filter.limit + 1 });
+    const rows = await repo.listRequests(deps.db, { agencyId, subjectWorkerId: filter.subjectWorkerId, status: filter.status, beforeId: decodeCursor(filter.cursor), limit: filter.limit + 1 });
     return toPage(rows, filter.limit, (r) => r.id);
+  }
+
+  /** The requests about the calling worker, newest first; none for a sign-in that is not a worker. */
+  async function listAboutMe(ctx: RequestContext, page: PageRequest): Promise<Page<RequestHeader>> {
+    const me = ctx.actor.workerId ? await repo.findSubjectWorker(deps.db, ctx.actor.workerId) : undefined;
+    if (!me) return { items: [], nextCursor: null };
+    const rows = await repo.listRequests(deps.db, { agencyId: me.agencyId, subjectWorkerId: me.id, beforeId: decodeCursor(page.cursor), limit: page.limit + 1 });
+    return toPage(rows, page.limit, (r) => r.id);
   }
 
   /** The requester, or a coordinator, may submit a draft or withdraw a request. */
@@ -164,5 +173,5 @@ export function createRequestService(deps: { db: Database; clock: Clock; audit: 
     return get(ctx, id);
   }
 
-  return { create, createInTransaction, get, list, submit, cancel, cancelOpenForWorkerInTransaction, decide, processDeadlines: deps.workflow.processDeadlines };
+  return { create, createInTransaction, get, list, listAboutMe, submit, cancel, cancelOpenForWorkerInTransaction, decide, processDeadlines: deps.workflow.processDeadlines };
 }

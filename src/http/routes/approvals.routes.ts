@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import {
-  approvalPolicySchema, createDelegationSchema, createSodRuleSchema, delegationSchema, policyDefinitionSchema, sodConflictSchema, sodRuleSchema,
+  approvalPolicySchema, createSodRuleSchema, policyDefinitionSchema, sodConflictSchema, sodRuleSchema,
 } from '../../domain/approvals/approvals.schemas.ts';
 import type { ApprovalService } from '../../domain/approvals/approvals.service.ts';
-import { bearerSecurity, errorResponses, idParamSchema, idSchema, jsonBody, jsonResponse } from '../common-schemas.ts';
+import { bearerSecurity, errorResponses, idSchema, jsonBody, jsonResponse } from '../common-schemas.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Approval policies'];
@@ -44,27 +44,11 @@ const listSodConflictsRoute = createRoute({
   responses: { 200: jsonResponse(z.object({ items: z.array(sodConflictSchema) }), 'The conflicts'), ...errorResponses },
 });
 
-const createDelegationRoute = createRoute({
-  method: 'post', path: '/workers/{id}/delegations', tags, security: bearerSecurity,
-  summary: "Name a deputy who decides in the worker's place between two dates",
-  request: { params: idParamSchema, body: jsonBody(createDelegationSchema) },
-  responses: { 201: jsonResponse(delegationSchema, 'The delegation'), ...errorResponses },
-});
-
-const listDelegationsRoute = createRoute({
-  method: 'get', path: '/workers/{id}/delegations', tags, security: bearerSecurity,
-  summary: "The worker's delegations",
-  request: { params: idParamSchema },
-  responses: { 200: jsonResponse(z.object({ items: z.array(delegationSchema) }), 'The delegations'), ...errorResponses },
-});
-
 export function createApprovalRoutes(deps: { approvals: ApprovalService }) {
   return createRouter()
     .openapi(getPolicyRoute, async (c) => c.json(await deps.approvals.getPolicy(c.get('ctx'), c.req.valid('param').agencyId), 200))
     .openapi(putPolicyRoute, async (c) => c.json(await deps.approvals.setPolicy(c.get('ctx'), c.req.valid('param').agencyId, c.req.valid('json')), 200))
     .openapi(addSodRuleRoute, async (c) => c.json(await deps.approvals.addSodRule(c.get('ctx'), c.req.valid('param').agencyId, c.req.valid('json')), 201))
     .openapi(listSodRulesRoute, async (c) => c.json({ items: await deps.approvals.listSodRules(c.get('ctx'), c.req.valid('param').agencyId) }, 200))
-    .openapi(listSodConflictsRoute, async (c) => c.json({ items: await deps.approvals.listSodConflicts(c.get('ctx'), c.req.valid('param').agencyId) }, 200))
-    .openapi(createDelegationRoute, async (c) => c.json(await deps.approvals.createDelegation(c.get('ctx'), c.req.valid('param').id, c.req.valid('json')), 201))
-    .openapi(listDelegationsRoute, async (c) => c.json({ items: await deps.approvals.listDelegations(c.get('ctx'), c.req.valid('param').id) }, 200));
+    .openapi(listSodConflictsRoute, async (c) => c.json({ items: await deps.approvals.listSodConflicts(c.get('ctx'), c.req.valid('param').agencyId) }, 200));
 }
