@@ -9,6 +9,7 @@ import * as notifications from './migrations/0006-notifications.ts';
 import * as lifecycle from './migrations/0007-lifecycle.ts';
 import * as leavers from './migrations/0008-leavers.ts';
 import * as consoleSignIn from './migrations/0009-console.ts';
+import * as workerExternalIds from './migrations/0010-worker-external-ids.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-core': core,
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0007-lifecycle': lifecycle,
   '0008-leavers': leavers,
   '0009-console': consoleSignIn,
+  '0010-worker-external-ids': workerExternalIds,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

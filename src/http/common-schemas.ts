@@ -8,6 +8,8 @@ export const idSchema = z
 
 export const idParamSchema = z.strictObject({ id: idSchema.openapi({ param: { name: 'id', in: 'path' } }) });
 
+export const agencyParamSchema = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
+
 export const pageQueryShape = {
   limit: z.coerce.number().int().min(1).max(maxPageSize).default(defaultPageSize).openapi({ param: { name: 'limit', in: 'query' } }),
   cursor: z.string().max(500).optional().openapi({ param: { name: 'cursor', in: 'query' } }),
@@ -49,5 +51,3 @@ export function jsonBody<T extends z.ZodTypeAny>(schema: T) {
 export function jsonResponse<T extends z.ZodTypeAny>(schema: T, description: string) {
   return { description, content: { 'application/json': { schema } } };
 }
-
-export const bearerSecurity = [{ bearerAuth: [] }];

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { instantQuery, provenanceKinds } from '../grants/grants.schemas.ts';
+import { instantSchema } from '../../shared/value-schemas.ts';
+import { provenanceKinds } from '../grants/grants.schemas.ts';
 
 export const noAccessReasons = ['not_registered', 'directory_disabled', 'on_leave', 'no_account', 'account_disabled', 'end_dated'] as const;
 export type NoAccessReason = (typeof noAccessReasons)[number];
@@ -31,5 +32,5 @@ export type AccessUnit = EffectiveAccess['units'][number];
 
 export const effectiveAccessQuerySchema = z.strictObject({
   application: z.string().trim().min(1).max(100).openapi({ param: { name: 'application', in: 'query' }, description: 'Application id or code.', example: 'CONNECTIONS' }),
-  at: instantQuery.optional().openapi({ param: { name: 'at', in: 'query' }, description: 'Any instant, past or present; default now.' }),
+  at: instantSchema.optional().openapi({ param: { name: 'at', in: 'query' }, description: 'Any instant, past or present; default now.' }),
 });

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { GrantKind, ProvenanceKind } from '../../db/schema.ts';
 import { idValueSchema } from '../../shared/id-schema.ts';
+import { booleanQuerySchema, instantSchema } from '../../shared/value-schemas.ts';
 
 export const grantKinds = ['function', 'unit_hierarchy'] as const satisfies readonly GrantKind[];
 export const provenanceKinds = ['request', 'assessment', 'coverage', 'exception', 'import'] as const satisfies readonly ProvenanceKind[];
@@ -47,17 +48,13 @@ export const revokeGrantSchema = z
   .strictObject({ reason: z.string().trim().min(1).max(500).openapi({ example: 'Moved to the adoption unit; no longer needs CPS SUPERVISOR.' }) })
   .openapi('RevokeGrant');
 
-const booleanQuery = z.enum(['true', 'false']).transform((value) => value === 'true');
-
-export const instantQuery = z.iso.datetime({ offset: true, error: 'Must be an ISO-8601 instant, e.g. 2026-03-01T12:00:00Z.' });
-
 export const workerGrantsQueryShape = {
-  includeEnded: booleanQuery.default(false).openapi({ param: { name: 'includeEnded', in: 'query' }, description: 'Also list revoked and expired grants.' }),
-  at: instantQuery.optional().openapi({ param: { name: 'at', in: 'query' }, description: 'The instant at which grants must be live (default now); ignored with includeEnded=true.' }),
+  includeEnded: booleanQuerySchema.default(false).openapi({ param: { name: 'includeEnded', in: 'query' }, description: 'Also list revoked and expired grants.' }),
+  at: instantSchema.optional().openapi({ param: { name: 'at', in: 'query' }, description: 'The instant at which grants must be live (default now); ignored with includeEnded=true.' }),
 };
 
 export const agencyGrantsQueryShape = {
   functionId: idValueSchema.optional().openapi({ param: { name: 'functionId', in: 'query' } }),
   kind: z.enum(grantKinds).optional().openapi({ param: { name: 'kind', in: 'query' } }),
-  live: booleanQuery.default(false).openapi({ param: { name: 'live', in: 'query' }, description: 'Only grants live now.' }),
+  live: booleanQuerySchema.default(false).openapi({ param: { name: 'live', in: 'query' }, description: 'Only grants live now.' }),
 };

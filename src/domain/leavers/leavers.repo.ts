@@ -35,7 +35,8 @@ export interface CaseRow {
   updatedAt: string;
 }
 
-function caseQuery(db: Executor) {
+/** Leaver cases with their worker's name, as `CaseRow`s; the caller adds the filter and order. */
+export function selectCaseRows(db: Executor) {
   return db
     .selectFrom('leaver_cases as c')
     .innerJoin('workers as w', 'w.id', 'c.worker_id')
@@ -48,7 +49,7 @@ function caseQuery(db: Executor) {
 }
 
 export async function findCase(db: Executor, id: string): Promise<CaseRow | undefined> {
-  return caseQuery(db).where('c.id', '=', id).executeTakeFirst();
+  return selectCaseRows(db).where('c.id', '=', id).executeTakeFirst();
 }
 
 export interface CaseListFilter {
@@ -63,7 +64,7 @@ export interface CaseListFilter {
 
 /** An agency's cases by deadline, earliest first. */
 export async function listCases(db: Executor, filter: CaseListFilter): Promise<CaseRow[]> {
-  let q = caseQuery(db).where('c.agency_id', '=', filter.agencyId).where('c.status', '=', filter.status);
+  let q = selectCaseRows(db).where('c.agency_id', '=', filter.agencyId).where('c.status', '=', filter.status);
   if (filter.workerId) q = q.where('c.worker_id', '=', filter.workerId);
   const overdueAt = filter.overdueAt;
   if (overdueAt !== undefined) {

@@ -16,7 +16,7 @@ import { findWorker } from '../workers/workers.repo.ts';
 import * as repo from './exceptions.repo.ts';
 import type { AccessException, RequestExceptionInput } from './lifecycle.schemas.ts';
 import { findScheduledRemovalOfGrant, insertRemoval, listLiveFunctionGrants } from './removals.repo.ts';
-import { runEach } from './run-each.ts';
+import { runEachInTransaction } from './run-each.ts';
 
 const dayMs = 24 * 60 * 60 * 1000;
 
@@ -109,24 +109,20 @@ export function createExceptionService(deps: { db: Database; clock: Clock; audit
     const ctx = systemContext(`exceptions-${now.toISOString()}`, 'gatehouse exceptions');
     const at = now.toISOString();
     const counts = { expired: 0, rejected: 0 };
-    await runEach(await repo.listEndedExceptions(deps.db, at, 500), async (exception) => {
-      await deps.db.transaction().execute(async (trx) => {
-        if (!(await repo.closeException(trx, exception.id, 'active', 'expired', at))) return;
-        const removalId = exception.kind === 'keep' ? await scheduleRemovalOfKept(trx, exception) : null;
-        await deps.audit.record(trx, ctx, [
-          { action: 'exception.expired', subjectType: 'access_exception', subjectId: exception.id, agencyId: exception.agency_id, reason: `ended at ${exception.ends_at}`, before: { status: 'active' }, after: { status: 'expired', removalId } },
-        ]);
-        counts.expired += 1;
-      });
+    await runEachInTransaction(deps.db, await repo.listEndedExceptions(deps.db, at, 500), async (trx, exception) => {
+      if (!(await repo.closeException(trx, exception.id, 'active', 'expired', at))) return;
+      const removalId = exception.kind === 'keep' ? await scheduleRemovalOfKept(trx, exception) : null;
+      await deps.audit.record(trx, ctx, [
+        { action: 'exception.expired', subjectType: 'access_exception', subjectId: exception.id, agencyId: exception.agency_id, reason: `ended at ${exception.ends_at}`, before: { status: 'active' }, after: { status: 'expired', removalId } },
+      ]);
+      counts.expired += 1;
     });
-    await runEach(await repo.listRejectedRequests(deps.db, 500), async (exception) => {
-      await deps.db.transaction().execute(async (trx) => {
-        if (!(await repo.closeException(trx, exception.id, 'requested', 'rejected', at))) return;
-        await deps.audit.record(trx, ctx, [
-          { action: 'exception.rejected', subjectType: 'access_exception', subjectId: exception.id, agencyId: exception.agency_id, reason: `access request ${exception.request_id} was not approved`, before: { status: 'requested' }, after: { status: 'rejected' } },
-        ]);
-        counts.rejected += 1;
-      });
+    await runEachInTransaction(deps.db, await repo.listRejectedRequests(deps.db, 500), async (trx, exception) => {
+      if (!(await repo.closeException(trx, exception.id, 'requested', 'rejected', at))) return;
+      await deps.audit.record(trx, ctx, [
+        { action: 'exception.rejected', subjectType: 'access_exception', subjectId: exception.id, agencyId: exception.agency_id, reason: `access request ${exception.request_id} was not approved`, before: { status: 'requested' }, after: { status: 'rejected' } },
+      ]);
+      counts.rejected += 1;
     });
     return counts;
   }

@@ -19,7 +19,7 @@ import { findWorker, recordWorkerState, saveWorker } from '../workers/workers.re
 import type { CoverageService } from './coverage.service.ts';
 import * as repo from './leaves.repo.ts';
 import type { ChangeLeaveInput, GrantSnapshot, Leave, RecordLeaveInput } from './lifecycle.schemas.ts';
-import { runEach } from './run-each.ts';
+import { runEach, runEachInTransaction } from './run-each.ts';
 
 export interface LeaveListFilter extends PageRequest {
   status?: Leave['status'] | undefined;
@@ -257,18 +257,16 @@ export function createLeaveService(deps: {
     const ctx = systemContext(`leaves-${now.toISOString()}`, 'gatehouse leave dates');
     const at = now.toISOString();
     const counts = { adopted: await adoptDirectoryLeaves(ctx, now), started: 0, returned: 0 };
-    await runEach(await repo.listDueLeaves(deps.db, at, 500), async (due) => {
-      await deps.db.transaction().execute(async (trx) => {
-        let leave = await repo.findLeaveRow(trx, due.id);
-        if (leave?.status === 'scheduled' && leave.starts_at <= at) {
-          leave = await startInTransaction(trx, ctx, leave);
-          counts.started += 1;
-        }
-        if (leave?.status === 'on_leave' && leave.returns_at !== null && leave.returns_at <= at && leave.returns_on !== null) {
-          await returnInTransaction(trx, ctx, leave, leave.returns_on, `Back from leave on ${leave.returns_on}`);
-          counts.returned += 1;
-        }
-      });
+    await runEachInTransaction(deps.db, await repo.listDueLeaves(deps.db, at, 500), async (trx, due) => {
+      let leave = await repo.findLeaveRow(trx, due.id);
+      if (leave?.status === 'scheduled' && leave.starts_at <= at) {
+        leave = await startInTransaction(trx, ctx, leave);
+        counts.started += 1;
+      }
+      if (leave?.status === 'on_leave' && leave.returns_at !== null && leave.returns_at <= at && leave.returns_on !== null) {
+        await returnInTransaction(trx, ctx, leave, leave.returns_on, `Back from leave on ${leave.returns_on}`);
+        counts.returned += 1;
+      }
     });
     return counts;
   }

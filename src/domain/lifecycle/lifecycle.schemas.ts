@@ -1,10 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import { idValueSchema } from '../../shared/id-schema.ts';
+import { booleanQuerySchema } from '../../shared/value-schemas.ts';
 import { riskLevels } from '../approvals/approvals.schemas.ts';
 import { calendarDateSchema } from '../workers/workers.schemas.ts';
 
 const reason = z.string().trim().min(1).max(500);
-const booleanQuery = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 /** How long a mover keeps a grant outside the new template when no one acts: the default. */
 export const defaultRemovalBusinessDays = 5;
@@ -50,7 +50,7 @@ export type ScheduledRemoval = z.infer<typeof scheduledRemovalSchema>;
 
 export const removalListQueryShape = {
   status: z.enum(removalStatuses).optional().openapi({ param: { name: 'status', in: 'query' } }),
-  overdue: booleanQuery.default(false).openapi({ param: { name: 'overdue', in: 'query' }, description: 'Only removals still scheduled past their deadline.' }),
+  overdue: booleanQuerySchema.default(false).openapi({ param: { name: 'overdue', in: 'query' }, description: 'Only removals still scheduled past their deadline.' }),
 };
 
 export const leaveStatuses = ['scheduled', 'on_leave', 'returned', 'cancelled'] as const;

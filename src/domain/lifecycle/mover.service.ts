@@ -20,7 +20,7 @@ import { findWorker } from '../workers/workers.repo.ts';
 import { findLiveKeepException } from './exceptions.repo.ts';
 import { type LifecycleSettings, type ScheduledRemoval, defaultRemovalBusinessDays } from './lifecycle.schemas.ts';
 import * as repo from './removals.repo.ts';
-import { runEach } from './run-each.ts';
+import { runEachInTransaction } from './run-each.ts';
 
 const batchSize = 200;
 
@@ -157,8 +157,8 @@ export function createMoverService(deps: {
   async function processMoverEvents(now: Date = deps.clock.now()): Promise<{ movers: number; removals: number; requests: number }> {
     const ctx = systemContext(`movers-${now.toISOString()}`, 'gatehouse movers');
     const counts = { movers: 0, removals: 0, requests: 0 };
-    await runEach(await repo.listOpenMoverEvents(deps.db, batchSize), async (event) => {
-      const done = await deps.db.transaction().execute((trx) => handleMove(trx, ctx, event, now));
+    await runEachInTransaction(deps.db, await repo.listOpenMoverEvents(deps.db, batchSize), async (trx, event) => {
+      const done = await handleMove(trx, ctx, event, now);
       if (!done) return;
       counts.movers += 1;
       counts.removals += done.removals;
@@ -204,8 +204,8 @@ export function createMoverService(deps: {
     const ctx = systemContext(`removals-${now.toISOString()}`, 'gatehouse removals');
     const at = now.toISOString();
     const counts = { removed: 0, cancelled: 0, deferred: 0 };
-    await runEach(await repo.listDueRemovalIds(deps.db, at, batchSize), async (id) => {
-      const outcome = await deps.db.transaction().execute((trx) => runRemoval(trx, ctx, id, at));
+    await runEachInTransaction(deps.db, await repo.listDueRemovalIds(deps.db, at, batchSize), async (trx, id) => {
+      const outcome = await runRemoval(trx, ctx, id, at);
       if (outcome) counts[outcome] += 1;
     });
     return counts;

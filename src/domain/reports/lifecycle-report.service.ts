@@ -4,6 +4,7 @@ import { AppError, assertThat } from '../../shared/errors.ts';
 import { isId } from '../../shared/ids.ts';
 import type { RequestContext } from '../auth/actor.ts';
 import { authorize } from '../auth/permissions.ts';
+import type { CaseRow } from '../leavers/leavers.repo.ts';
 import { secondsBetween, summarizeDurations } from './percentiles.ts';
 import * as repo from './reports.repo.ts';
 import type { LeaverCaseTimes, LeaverTimesReport, PastDeadlineEntry, Period, TimelineEntry, WorkerTimeline } from './reports.schemas.ts';
@@ -23,7 +24,7 @@ function isLifecycleAudit(row: repo.AuditRow): boolean {
   return typeof after === 'object' && after !== null && lifecycleFields.some((field) => field in after);
 }
 
-function caseTimes(c: repo.CaseTimes, now: string): LeaverCaseTimes {
+function caseTimes(c: CaseRow, now: string): LeaverCaseTimes {
   const pastDeadline = lateUntil(c, now) !== null;
   return {
     caseId: c.id, status: c.status, cause: c.cause, detectedAt: c.detectedAt, disabledAt: c.disabledAt, workReassignedAt: c.workReassignedAt,
@@ -36,7 +37,7 @@ function caseTimes(c: repo.CaseTimes, now: string): LeaverCaseTimes {
 }
 
 /** The steps of one leaver case, each with how long it took after the step before it. */
-function caseSteps(c: repo.CaseTimes): TimelineEntry[] {
+function caseSteps(c: CaseRow): TimelineEntry[] {
   const step = (event: string, at: string, previous: string | null, detail: string | null = null): TimelineEntry => ({
     at, event, source: 'leaver_case', caseId: c.id, sincePreviousStepSeconds: previous === null ? null : secondsBetween(previous, at),
     sinceDetectedSeconds: secondsBetween(c.detectedAt, at), actor: null, detail,
@@ -50,7 +51,7 @@ function caseSteps(c: repo.CaseTimes): TimelineEntry[] {
 }
 
 /** Until when a case was (or still is) past its deadline: its end-date if that came late, now if it is open and late; null if on time. */
-function lateUntil(c: repo.CaseTimes, now: string): string | null {
+function lateUntil(c: CaseRow, now: string): string | null {
   if (c.status === 'open') return c.dueAt < now ? now : null;
   if (c.status === 'end_dated' && c.endDatedAt !== null && c.endDatedAt > c.dueAt) return c.endDatedAt;
   return null;
@@ -110,7 +111,7 @@ export function createLifecycleReportService(deps: { db: Database; clock: Clock 
       const late = lateUntil(c, now);
       if (late === null) return [];
       return [{
-        caseId: c.id, workerId: c.workerId, workerName: c.workerName, loginId: c.loginId, status: c.status, detectedAt: c.detectedAt, dueAt: c.dueAt,
+        caseId: c.id, workerId: c.workerId, workerName: `${c.firstName} ${c.lastName}`, loginId: c.loginId, status: c.status, detectedAt: c.detectedAt, dueAt: c.dueAt,
         endDatedAt: c.endDatedAt, escalatedAt: c.escalatedAt, lateBySeconds: secondsBetween(c.dueAt, late),
       }];
     });

@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/database.ts';
-import type { LeaverCasesTable } from '../../db/schema.ts';
+import { type CaseRow, selectCaseRows } from '../leavers/leavers.repo.ts';
 
 export interface ReportWorker {
   id: string;
@@ -21,54 +21,19 @@ export async function agencyExists(db: Executor, id: string): Promise<boolean> {
   return (await db.selectFrom('agencies').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 }
 
-export interface CaseTimes {
-  id: string;
-  workerId: string;
-  workerName: string;
-  loginId: string;
-  status: LeaverCasesTable['status'];
-  cause: LeaverCasesTable['cause'];
-  detectedAt: string;
-  disabledAt: string;
-  dueAt: string;
-  escalatedAt: string | null;
-  workReassignedAt: string | null;
-  endDatedAt: string | null;
-  cancelledAt: string | null;
-}
-
-function caseTimesQuery(db: Executor) {
-  return db
-    .selectFrom('leaver_cases as c')
-    .innerJoin('workers as w', 'w.id', 'c.worker_id')
-    .select([
-      'c.id', 'c.worker_id as workerId', 'w.login_id as loginId', 'w.first_name as firstName', 'w.last_name as lastName', 'c.status', 'c.cause',
-      'c.detected_at as detectedAt', 'c.disabled_at as disabledAt', 'c.due_at as dueAt', 'c.escalated_at as escalatedAt',
-      'c.work_reassigned_at as workReassignedAt', 'c.end_dated_at as endDatedAt', 'c.cancelled_at as cancelledAt',
-    ]);
-}
-
-type CaseTimesRow = Omit<CaseTimes, 'workerName'> & { firstName: string; lastName: string };
-
-function toCaseTimes({ firstName, lastName, ...row }: CaseTimesRow): CaseTimes {
-  return { ...row, workerName: `${firstName} ${lastName}` };
-}
-
-export async function listCasesOfWorker(db: Executor, workerId: string): Promise<CaseTimes[]> {
-  const rows = await caseTimesQuery(db).where('c.worker_id', '=', workerId).orderBy('c.detected_at').orderBy('c.id').execute();
-  return rows.map(toCaseTimes);
+export async function listCasesOfWorker(db: Executor, workerId: string): Promise<CaseRow[]> {
+  return selectCaseRows(db).where('c.worker_id', '=', workerId).orderBy('c.detected_at').orderBy('c.id').execute();
 }
 
 /** The agency's cases detected in [from, to), oldest first. */
-export async function listCasesDetectedIn(db: Executor, agencyId: string, from: string, to: string): Promise<CaseTimes[]> {
-  const rows = await caseTimesQuery(db)
+export async function listCasesDetectedIn(db: Executor, agencyId: string, from: string, to: string): Promise<CaseRow[]> {
+  return selectCaseRows(db)
     .where('c.agency_id', '=', agencyId)
     .where('c.detected_at', '>=', from)
     .where('c.detected_at', '<', to)
     .orderBy('c.detected_at')
     .orderBy('c.id')
     .execute();
-  return rows.map(toCaseTimes);
 }
 
 export async function listLifecycleEvents(db: Executor, workerId: string): Promise<{ id: string; kind: string; detectedAt: string; details: string }[]> {

@@ -1,15 +1,14 @@
 import { z } from '@hono/zod-openapi';
 import { isCalendarDate } from '../../shared/dates.ts';
+import { instantSchema } from '../../shared/value-schemas.ts';
 import { leaverCaseStatuses, leaverCauses } from '../leavers/leavers.schemas.ts';
-
-const instant = z.iso.datetime({ offset: true });
 
 /** A period bound: a calendar date (midnight UTC) or an ISO-8601 instant. */
 const periodBound = z
   .string()
   .trim()
   .max(40)
-  .refine((v) => isCalendarDate(v) || instant.safeParse(v).success, 'Use a date YYYY-MM-DD or an ISO-8601 instant, e.g. 2026-03-01T00:00:00Z.')
+  .refine((v) => isCalendarDate(v) || instantSchema.safeParse(v).success, 'Use a date YYYY-MM-DD or an ISO-8601 instant, e.g. 2026-03-01T00:00:00Z.')
   .transform((v) => (isCalendarDate(v) ? `${v}T00:00:00.000Z` : new Date(v).toISOString()));
 
 export const reportFormats = ['json', 'csv'] as const;

@@ -1,12 +1,12 @@
 import { z } from '@hono/zod-openapi';
 import type { RequestStatus } from '../../db/schema.ts';
 import { idValueSchema } from '../../shared/id-schema.ts';
+import { instantSchema } from '../../shared/value-schemas.ts';
 import { riskLevels } from '../approvals/approvals.schemas.ts';
 
 export const requestStatuses = ['draft', 'pending', 'approved', 'denied', 'expired', 'cancelled', 'provisioned', 'failed'] as const satisfies readonly RequestStatus[];
 export const itemKinds = ['function', 'unit_placement', 'unit_hierarchy'] as const;
 
-const instant = z.iso.datetime({ offset: true, error: 'Must be an ISO-8601 instant, e.g. 2026-03-01T12:00:00Z.' });
 const justification = z.string().trim().min(1).max(2000);
 
 export const requestItemInputSchema = z
@@ -16,8 +16,8 @@ export const requestItemInputSchema = z
     functionId: idValueSchema.optional().openapi({ description: 'The function to add (kind function).' }),
     unitId: idValueSchema.optional().openapi({ description: 'The unit to place the account in, or to give hierarchy access to.' }),
     grantId: idValueSchema.optional().openapi({ description: 'The grant to remove (action remove).' }),
-    validFrom: instant.optional(),
-    validTo: instant.optional(),
+    validFrom: instantSchema.optional(),
+    validTo: instantSchema.optional(),
     justification: justification.optional().openapi({ description: 'Required for a function beyond the job template.' }),
   })
   .openapi('RequestItemInput');

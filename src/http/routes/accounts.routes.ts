@@ -1,30 +1,30 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { accountReasonSchema, accountSchema, accountStatuses, endDateAccountSchema, moveAccountSchema, openAccountSchema } from '../../domain/accounts/accounts.schemas.ts';
 import type { AccountService } from '../../domain/accounts/accounts.service.ts';
-import { bearerSecurity, errorResponses, idParamSchema, idSchema, jsonBody, jsonResponse, pageOf, pageQueryShape, pageQuerySchema } from '../common-schemas.ts';
+import { createBearerRoute } from '../bearer-route.ts';
+import { agencyParamSchema, idParamSchema, idSchema, jsonBody, jsonResponse, pageOf, pageQueryShape, pageQuerySchema } from '../common-schemas.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Accounts'];
 
-const agencyParamSchema = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
 const accountPage = pageOf(accountSchema, 'AccountPage');
 
-const openAccountRoute = createRoute({
-  method: 'post', path: '/accounts', tags, security: bearerSecurity,
+const openAccountRoute = createBearerRoute(tags, {
+  method: 'post', path: '/accounts',
   summary: "Open a worker's account in an application: active, in the agency's N01 holding unit, with no access",
   request: { body: jsonBody(openAccountSchema) },
-  responses: { 201: jsonResponse(accountSchema, 'The new account'), ...errorResponses },
+  responses: { 201: jsonResponse(accountSchema, 'The new account') },
 });
 
-const getAccountRoute = createRoute({
-  method: 'get', path: '/accounts/{id}', tags, security: bearerSecurity,
+const getAccountRoute = createBearerRoute(tags, {
+  method: 'get', path: '/accounts/{id}',
   summary: 'Get one account',
   request: { params: idParamSchema },
-  responses: { 200: jsonResponse(accountSchema, 'The account'), ...errorResponses },
+  responses: { 200: jsonResponse(accountSchema, 'The account') },
 });
 
-const listAgencyAccountsRoute = createRoute({
-  method: 'get', path: '/agencies/{agencyId}/accounts', tags, security: bearerSecurity,
+const listAgencyAccountsRoute = createBearerRoute(tags, {
+  method: 'get', path: '/agencies/{agencyId}/accounts',
   summary: "List an agency's accounts, optionally by status and application",
   request: {
     params: agencyParamSchema,
@@ -39,42 +39,42 @@ const listAgencyAccountsRoute = createRoute({
         .openapi({ param: { name: 'awaitingAssessment', in: 'query' }, description: 'true: the new workers still in N01 with no access, waiting for the security coordinator.' }),
     }),
   },
-  responses: { 200: jsonResponse(accountPage, 'A page of accounts'), ...errorResponses },
+  responses: { 200: jsonResponse(accountPage, 'A page of accounts') },
 });
 
-const listWorkerAccountsRoute = createRoute({
-  method: 'get', path: '/workers/{id}/accounts', tags, security: bearerSecurity,
+const listWorkerAccountsRoute = createBearerRoute(tags, {
+  method: 'get', path: '/workers/{id}/accounts',
   summary: "List a worker's accounts",
   request: { params: idParamSchema, query: pageQuerySchema },
-  responses: { 200: jsonResponse(accountPage, 'A page of accounts'), ...errorResponses },
+  responses: { 200: jsonResponse(accountPage, 'A page of accounts') },
 });
 
-const moveAccountRoute = createRoute({
-  method: 'patch', path: '/accounts/{id}', tags, security: bearerSecurity,
+const moveAccountRoute = createBearerRoute(tags, {
+  method: 'patch', path: '/accounts/{id}',
   summary: 'Move the account to another unit of its agency',
   request: { params: idParamSchema, body: jsonBody(moveAccountSchema) },
-  responses: { 200: jsonResponse(accountSchema, 'The moved account'), ...errorResponses },
+  responses: { 200: jsonResponse(accountSchema, 'The moved account') },
 });
 
-const disableAccountRoute = createRoute({
-  method: 'post', path: '/accounts/{id}/disable', tags, security: bearerSecurity,
+const disableAccountRoute = createBearerRoute(tags, {
+  method: 'post', path: '/accounts/{id}/disable',
   summary: 'Disable the account at once (reversible)',
   request: { params: idParamSchema, body: jsonBody(accountReasonSchema) },
-  responses: { 200: jsonResponse(accountSchema, 'The disabled account'), ...errorResponses },
+  responses: { 200: jsonResponse(accountSchema, 'The disabled account') },
 });
 
-const enableAccountRoute = createRoute({
-  method: 'post', path: '/accounts/{id}/enable', tags, security: bearerSecurity,
+const enableAccountRoute = createBearerRoute(tags, {
+  method: 'post', path: '/accounts/{id}/enable',
   summary: 'Enable a disabled account that is not end-dated',
   request: { params: idParamSchema, body: jsonBody(accountReasonSchema) },
-  responses: { 200: jsonResponse(accountSchema, 'The enabled account'), ...errorResponses },
+  responses: { 200: jsonResponse(accountSchema, 'The enabled account') },
 });
 
-const endDateAccountRoute = createRoute({
-  method: 'post', path: '/accounts/{id}/end-date', tags, security: bearerSecurity,
+const endDateAccountRoute = createBearerRoute(tags, {
+  method: 'post', path: '/accounts/{id}/end-date',
   summary: 'End-date the account (today or later); refused while the worker owns open work items',
   request: { params: idParamSchema, body: jsonBody(endDateAccountSchema) },
-  responses: { 200: jsonResponse(accountSchema, 'The end-dated account'), ...errorResponses },
+  responses: { 200: jsonResponse(accountSchema, 'The end-dated account') },
 });
 
 export function createAccountRoutes(deps: { accounts: AccountService }) {

@@ -1,30 +1,30 @@
-import { createRoute } from '@hono/zod-openapi';
 import { agencySchema, createAgencySchema } from '../../domain/agencies/agencies.schemas.ts';
 import type { AgencyService } from '../../domain/agencies/agencies.service.ts';
-import { bearerSecurity, errorResponses, idParamSchema, jsonBody, jsonResponse, pageOf, pageQuerySchema } from '../common-schemas.ts';
+import { createBearerRoute } from '../bearer-route.ts';
+import { idParamSchema, jsonBody, jsonResponse, pageOf, pageQuerySchema } from '../common-schemas.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Agencies'];
 
-const createAgencyRoute = createRoute({
-  method: 'post', path: '/agencies', tags, security: bearerSecurity,
+const createAgencyRoute = createBearerRoute(tags, {
+  method: 'post', path: '/agencies',
   summary: 'Create an agency with its N01 holding unit (state administrators)',
   request: { body: jsonBody(createAgencySchema) },
-  responses: { 201: jsonResponse(agencySchema, 'The new agency'), ...errorResponses },
+  responses: { 201: jsonResponse(agencySchema, 'The new agency') },
 });
 
-const listAgenciesRoute = createRoute({
-  method: 'get', path: '/agencies', tags, security: bearerSecurity,
+const listAgenciesRoute = createBearerRoute(tags, {
+  method: 'get', path: '/agencies',
   summary: 'List the agencies you can see',
   request: { query: pageQuerySchema },
-  responses: { 200: jsonResponse(pageOf(agencySchema, 'AgencyPage'), 'A page of agencies'), ...errorResponses },
+  responses: { 200: jsonResponse(pageOf(agencySchema, 'AgencyPage'), 'A page of agencies') },
 });
 
-const getAgencyRoute = createRoute({
-  method: 'get', path: '/agencies/{id}', tags, security: bearerSecurity,
+const getAgencyRoute = createBearerRoute(tags, {
+  method: 'get', path: '/agencies/{id}',
   summary: 'Get one agency',
   request: { params: idParamSchema },
-  responses: { 200: jsonResponse(agencySchema, 'The agency'), ...errorResponses },
+  responses: { 200: jsonResponse(agencySchema, 'The agency') },
 });
 
 export function createAgencyRoutes(deps: { agencies: AgencyService }) {

@@ -1,47 +1,47 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import {
   approvalPolicySchema, createSodRuleSchema, policyDefinitionSchema, sodConflictSchema, sodRuleSchema,
 } from '../../domain/approvals/approvals.schemas.ts';
 import type { ApprovalService } from '../../domain/approvals/approvals.service.ts';
-import { bearerSecurity, errorResponses, idSchema, jsonBody, jsonResponse } from '../common-schemas.ts';
+import { createBearerRoute } from '../bearer-route.ts';
+import { agencyParamSchema, jsonBody, jsonResponse } from '../common-schemas.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Approval policies'];
-const agencyParamSchema = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
 
-const getPolicyRoute = createRoute({
-  method: 'get', path: '/agencies/{agencyId}/approval-policy', tags, security: bearerSecurity,
+const getPolicyRoute = createBearerRoute(tags, {
+  method: 'get', path: '/agencies/{agencyId}/approval-policy',
   summary: 'The approval policy in force (version 0: the built-in default)',
   request: { params: agencyParamSchema },
-  responses: { 200: jsonResponse(approvalPolicySchema, 'The policy'), ...errorResponses },
+  responses: { 200: jsonResponse(approvalPolicySchema, 'The policy') },
 });
 
-const putPolicyRoute = createRoute({
-  method: 'put', path: '/agencies/{agencyId}/approval-policy', tags, security: bearerSecurity,
+const putPolicyRoute = createBearerRoute(tags, {
+  method: 'put', path: '/agencies/{agencyId}/approval-policy',
   summary: 'Record a new policy version; requests already submitted keep the version they started with',
   request: { params: agencyParamSchema, body: jsonBody(policyDefinitionSchema) },
-  responses: { 200: jsonResponse(approvalPolicySchema, 'The new version'), ...errorResponses },
+  responses: { 200: jsonResponse(approvalPolicySchema, 'The new version') },
 });
 
-const addSodRuleRoute = createRoute({
-  method: 'post', path: '/agencies/{agencyId}/sod-rules', tags, security: bearerSecurity,
+const addSodRuleRoute = createBearerRoute(tags, {
+  method: 'post', path: '/agencies/{agencyId}/sod-rules',
   summary: 'Declare two functions incompatible (separation of duties)',
   request: { params: agencyParamSchema, body: jsonBody(createSodRuleSchema) },
-  responses: { 201: jsonResponse(sodRuleSchema, 'The rule'), ...errorResponses },
+  responses: { 201: jsonResponse(sodRuleSchema, 'The rule') },
 });
 
-const listSodRulesRoute = createRoute({
-  method: 'get', path: '/agencies/{agencyId}/sod-rules', tags, security: bearerSecurity,
+const listSodRulesRoute = createBearerRoute(tags, {
+  method: 'get', path: '/agencies/{agencyId}/sod-rules',
   summary: "The agency's separation-of-duties rules",
   request: { params: agencyParamSchema },
-  responses: { 200: jsonResponse(z.object({ items: z.array(sodRuleSchema) }), 'The rules'), ...errorResponses },
+  responses: { 200: jsonResponse(z.object({ items: z.array(sodRuleSchema) }), 'The rules') },
 });
 
-const listSodConflictsRoute = createRoute({
-  method: 'get', path: '/agencies/{agencyId}/sod-conflicts', tags, security: bearerSecurity,
+const listSodConflictsRoute = createBearerRoute(tags, {
+  method: 'get', path: '/agencies/{agencyId}/sod-conflicts',
   summary: 'Workers who hold incompatible functions right now',
   request: { params: agencyParamSchema },
-  responses: { 200: jsonResponse(z.object({ items: z.array(sodConflictSchema) }), 'The conflicts'), ...errorResponses },
+  responses: { 200: jsonResponse(z.object({ items: z.array(sodConflictSchema) }), 'The conflicts') },
 });
 
 export function createApprovalRoutes(deps: { approvals: ApprovalService }) {

@@ -1,53 +1,53 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { assessmentSchema, createAssessmentSchema, submitAssessmentSchema } from '../../domain/assessments/assessments.schemas.ts';
 import { surveyDefinitionSchema, surveySchema } from '../../domain/assessments/survey-definition.ts';
 import type { AssessmentService } from '../../domain/assessments/assessments.service.ts';
-import { bearerSecurity, errorResponses, idParamSchema, idSchema, jsonBody, jsonResponse } from '../common-schemas.ts';
+import { createBearerRoute } from '../bearer-route.ts';
+import { agencyParamSchema, idParamSchema, jsonBody, jsonResponse } from '../common-schemas.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Assessments'];
-const agencyParamSchema = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
 
-const surveyRoute = createRoute({
-  method: 'get', path: '/assessment-survey', tags, security: bearerSecurity,
+const surveyRoute = createBearerRoute(tags, {
+  method: 'get', path: '/assessment-survey',
   summary: 'The default SOaR access survey: its questions and the rules that map answers to access',
-  responses: { 200: jsonResponse(surveySchema, 'The survey'), ...errorResponses },
+  responses: { 200: jsonResponse(surveySchema, 'The survey') },
 });
 
-const agencySurveyRoute = createRoute({
-  method: 'get', path: '/agencies/{agencyId}/assessment-survey', tags, security: bearerSecurity,
+const agencySurveyRoute = createBearerRoute(tags, {
+  method: 'get', path: '/agencies/{agencyId}/assessment-survey',
   summary: "The survey the agency's assessments use: its own latest version, or the default (version 0)",
   request: { params: agencyParamSchema },
-  responses: { 200: jsonResponse(surveySchema, 'The survey in force'), ...errorResponses },
+  responses: { 200: jsonResponse(surveySchema, 'The survey in force') },
 });
 
-const putAgencySurveyRoute = createRoute({
-  method: 'put', path: '/agencies/{agencyId}/assessment-survey', tags, security: bearerSecurity,
+const putAgencySurveyRoute = createBearerRoute(tags, {
+  method: 'put', path: '/agencies/{agencyId}/assessment-survey',
   summary: "Record a new version of the agency's own survey (typed questions; rules that add or remove functions and give unit hierarchy access)",
   description: 'Rules may test yes_no and choice answers only; a rule whose conditions all hold adds and removes functions by code and gives unit hierarchy access (from a unit_list answer or fixed units). An inconsistent survey answers 422 input.invalid with each problem in details.',
   request: { params: agencyParamSchema, body: jsonBody(surveyDefinitionSchema) },
-  responses: { 200: jsonResponse(surveySchema, 'The new version'), ...errorResponses },
+  responses: { 200: jsonResponse(surveySchema, 'The new version') },
 });
 
-const completeRoute = createRoute({
-  method: 'post', path: '/workers/{id}/assessments', tags, security: bearerSecurity,
+const completeRoute = createBearerRoute(tags, {
+  method: 'post', path: '/workers/{id}/assessments',
   summary: 'Complete the survey for a worker in the holding unit; returns the proposed least-privilege set',
   request: { params: idParamSchema, body: jsonBody(createAssessmentSchema) },
-  responses: { 201: jsonResponse(assessmentSchema, 'The assessment and its proposal'), ...errorResponses },
+  responses: { 201: jsonResponse(assessmentSchema, 'The assessment and its proposal') },
 });
 
-const getRoute = createRoute({
-  method: 'get', path: '/assessments/{id}', tags, security: bearerSecurity,
+const getRoute = createBearerRoute(tags, {
+  method: 'get', path: '/assessments/{id}',
   summary: 'One assessment',
   request: { params: idParamSchema },
-  responses: { 200: jsonResponse(assessmentSchema, 'The assessment'), ...errorResponses },
+  responses: { 200: jsonResponse(assessmentSchema, 'The assessment') },
 });
 
-const submitRoute = createRoute({
-  method: 'post', path: '/assessments/{id}/request', tags, security: bearerSecurity,
+const submitRoute = createBearerRoute(tags, {
+  method: 'post', path: '/assessments/{id}/request',
   summary: 'Turn the proposal into an access request (functions beyond the template need a justification)',
   request: { params: idParamSchema, body: jsonBody(submitAssessmentSchema) },
-  responses: { 201: jsonResponse(z.object({ assessment: assessmentSchema, requestId: z.string() }).openapi('SubmittedAssessment'), 'The assessment and the request it became'), ...errorResponses },
+  responses: { 201: jsonResponse(z.object({ assessment: assessmentSchema, requestId: z.string() }).openapi('SubmittedAssessment'), 'The assessment and the request it became') },
 });
 
 export function createAssessmentRoutes(deps: { assessments: AssessmentService }) {

@@ -1,13 +1,14 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { auditEventSchema, chainVerificationSchema } from '../../domain/audit/audit.schemas.ts';
 import type { AuditLog } from '../../domain/audit/audit.service.ts';
-import { bearerSecurity, errorResponses, idSchema, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
+import { createBearerRoute } from '../bearer-route.ts';
+import { idSchema, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Audit'];
 
-const listEventsRoute = createRoute({
-  method: 'get', path: '/audit/events', tags, security: bearerSecurity,
+const listEventsRoute = createBearerRoute(tags, {
+  method: 'get', path: '/audit/events',
   summary: 'Search the audit log, newest first (auditors, state administrators)',
   request: {
     query: z.strictObject({
@@ -18,13 +19,13 @@ const listEventsRoute = createRoute({
       action: z.string().trim().max(100).optional(),
     }),
   },
-  responses: { 200: jsonResponse(pageOf(auditEventSchema, 'AuditEventPage'), 'A page of events'), ...errorResponses },
+  responses: { 200: jsonResponse(pageOf(auditEventSchema, 'AuditEventPage'), 'A page of events') },
 });
 
-const verifyRoute = createRoute({
-  method: 'get', path: '/audit/verify', tags, security: bearerSecurity,
+const verifyRoute = createBearerRoute(tags, {
+  method: 'get', path: '/audit/verify',
   summary: 'Verify the whole hash chain and report the first broken link',
-  responses: { 200: jsonResponse(chainVerificationSchema, 'The chain status'), ...errorResponses },
+  responses: { 200: jsonResponse(chainVerificationSchema, 'The chain status') },
 });
 
 export function createAuditRoutes(deps: { audit: AuditLog }) {

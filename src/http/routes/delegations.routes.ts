@@ -1,32 +1,33 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { createDelegationSchema, delegationSchema } from '../../domain/approvals/approvals.schemas.ts';
 import type { DelegationService } from '../../domain/approvals/delegations.service.ts';
-import { bearerSecurity, errorResponses, idParamSchema, jsonBody, jsonResponse } from '../common-schemas.ts';
+import { createBearerRoute } from '../bearer-route.ts';
+import { idParamSchema, jsonBody, jsonResponse } from '../common-schemas.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Approval policies'];
 
-const createDelegationRoute = createRoute({
-  method: 'post', path: '/workers/{id}/delegations', tags, security: bearerSecurity,
+const createDelegationRoute = createBearerRoute(tags, {
+  method: 'post', path: '/workers/{id}/delegations',
   summary: "Name a deputy who decides in the worker's place between two dates",
   description: 'Dates are inclusive, in the agency\'s calendar; the range must end today or later. The worker names their own deputy, or a security coordinator does it for them.',
   request: { params: idParamSchema, body: jsonBody(createDelegationSchema) },
-  responses: { 201: jsonResponse(delegationSchema, 'The delegation'), ...errorResponses },
+  responses: { 201: jsonResponse(delegationSchema, 'The delegation') },
 });
 
-const listDelegationsRoute = createRoute({
-  method: 'get', path: '/workers/{id}/delegations', tags, security: bearerSecurity,
+const listDelegationsRoute = createBearerRoute(tags, {
+  method: 'get', path: '/workers/{id}/delegations',
   summary: "The worker's delegations",
   request: { params: idParamSchema },
-  responses: { 200: jsonResponse(z.object({ items: z.array(delegationSchema) }), 'The delegations'), ...errorResponses },
+  responses: { 200: jsonResponse(z.object({ items: z.array(delegationSchema) }), 'The delegations') },
 });
 
-const endDelegationRoute = createRoute({
-  method: 'post', path: '/delegations/{id}/end', tags, security: bearerSecurity,
+const endDelegationRoute = createBearerRoute(tags, {
+  method: 'post', path: '/delegations/{id}/end',
   summary: 'End a delegation now: the deputy decides nothing more from today',
   description: 'One begun before today now ends yesterday; one begun today is removed, one still to come withdrawn (the audit log keeps each as it was). One already over answers 409 delegation.ended.',
   request: { params: idParamSchema },
-  responses: { 204: { description: 'Ended' }, ...errorResponses },
+  responses: { 204: { description: 'Ended' } },
 });
 
 export function createDelegationRoutes(deps: { delegations: DelegationService }) {

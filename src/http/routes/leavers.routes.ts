@@ -1,66 +1,66 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { LeaverCaseService } from '../../domain/leavers/leaver-cases.service.ts';
 import {
   applyPlanSchema, endDateLeaverSchema, leaverCaseDetailSchema, leaverCaseListQueryShape, leaverCaseSchema, leaverSettingsSchema, proposePlanSchema,
   reassignmentPlanSchema, updateLeaverSettingsSchema,
 } from '../../domain/leavers/leavers.schemas.ts';
 import type { ReassignmentService } from '../../domain/leavers/reassignment.service.ts';
-import { bearerSecurity, errorResponses, idParamSchema, idSchema, jsonBody, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
+import { createBearerRoute } from '../bearer-route.ts';
+import { agencyParamSchema, idParamSchema, jsonBody, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Leavers'];
-const agencyParamSchema = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
 
-const listCasesRoute = createRoute({
-  method: 'get', path: '/agencies/{agencyId}/leaver-cases', tags, security: bearerSecurity,
+const listCasesRoute = createBearerRoute(tags, {
+  method: 'get', path: '/agencies/{agencyId}/leaver-cases',
   summary: "The security coordinator's leaver queue: \"end-date W\" with what blocks it, by deadline",
   description: '`?overdue=true` is the overdue list: every case past its end-date deadline.',
   request: { params: agencyParamSchema, query: z.strictObject({ ...pageQueryShape, ...leaverCaseListQueryShape }) },
-  responses: { 200: jsonResponse(pageOf(leaverCaseSchema, 'LeaverCasePage'), 'A page of leaver cases'), ...errorResponses },
+  responses: { 200: jsonResponse(pageOf(leaverCaseSchema, 'LeaverCasePage'), 'A page of leaver cases') },
 });
 
-const getCaseRoute = createRoute({
-  method: 'get', path: '/leaver-cases/{id}', tags, security: bearerSecurity,
+const getCaseRoute = createBearerRoute(tags, {
+  method: 'get', path: '/leaver-cases/{id}',
   summary: 'One leaver case, with the open cases and to-dos that block end-dating',
   request: { params: idParamSchema },
-  responses: { 200: jsonResponse(leaverCaseDetailSchema, 'The leaver case'), ...errorResponses },
+  responses: { 200: jsonResponse(leaverCaseDetailSchema, 'The leaver case') },
 });
 
-const proposePlanRoute = createRoute({
-  method: 'post', path: '/leaver-cases/{id}/reassignment-plan', tags, security: bearerSecurity,
+const proposePlanRoute = createBearerRoute(tags, {
+  method: 'post', path: '/leaver-cases/{id}/reassignment-plan',
   summary: "Propose who takes the leaver's open work (changes nothing)",
   request: { params: idParamSchema, body: jsonBody(proposePlanSchema) },
-  responses: { 200: jsonResponse(reassignmentPlanSchema, 'The proposed plan'), ...errorResponses },
+  responses: { 200: jsonResponse(reassignmentPlanSchema, 'The proposed plan') },
 });
 
-const applyPlanRoute = createRoute({
-  method: 'post', path: '/leaver-cases/{id}/reassignments', tags, security: bearerSecurity,
+const applyPlanRoute = createBearerRoute(tags, {
+  method: 'post', path: '/leaver-cases/{id}/reassignments',
   summary: 'Apply a (possibly edited) reassignment plan in one transaction',
   description: 'Every assignment is applied and audited, or none is. Items left out stay with the leaver.',
   request: { params: idParamSchema, body: jsonBody(applyPlanSchema) },
-  responses: { 200: jsonResponse(leaverCaseDetailSchema, 'The case after the reassignment'), ...errorResponses },
+  responses: { 200: jsonResponse(leaverCaseDetailSchema, 'The case after the reassignment') },
 });
 
-const endDateRoute = createRoute({
-  method: 'post', path: '/leaver-cases/{id}/end-date', tags, security: bearerSecurity,
+const endDateRoute = createBearerRoute(tags, {
+  method: 'post', path: '/leaver-cases/{id}/end-date',
   summary: "End-date every account of the leaver today and close the case",
   description: 'Refused with 409 account.open_work_items while the worker owns any open case or to-do.',
   request: { params: idParamSchema, body: jsonBody(endDateLeaverSchema) },
-  responses: { 200: jsonResponse(leaverCaseDetailSchema, 'The closed case'), ...errorResponses },
+  responses: { 200: jsonResponse(leaverCaseDetailSchema, 'The closed case') },
 });
 
-const getSettingsRoute = createRoute({
-  method: 'get', path: '/agencies/{agencyId}/leaver-settings', tags, security: bearerSecurity,
+const getSettingsRoute = createBearerRoute(tags, {
+  method: 'get', path: '/agencies/{agencyId}/leaver-settings',
   summary: "The agency's end-date deadline for leavers",
   request: { params: agencyParamSchema },
-  responses: { 200: jsonResponse(leaverSettingsSchema, 'The settings in force'), ...errorResponses },
+  responses: { 200: jsonResponse(leaverSettingsSchema, 'The settings in force') },
 });
 
-const putSettingsRoute = createRoute({
-  method: 'put', path: '/agencies/{agencyId}/leaver-settings', tags, security: bearerSecurity,
+const putSettingsRoute = createBearerRoute(tags, {
+  method: 'put', path: '/agencies/{agencyId}/leaver-settings',
   summary: "Change the agency's end-date deadline (applies to cases opened from now on)",
   request: { params: agencyParamSchema, body: jsonBody(updateLeaverSettingsSchema) },
-  responses: { 200: jsonResponse(leaverSettingsSchema, 'The new settings'), ...errorResponses },
+  responses: { 200: jsonResponse(leaverSettingsSchema, 'The new settings') },
 });
 
 export function createLeaverRoutes(deps: { leavers: LeaverCaseService; reassignments: ReassignmentService }) {

@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { CoverageService } from '../../domain/lifecycle/coverage.service.ts';
 import type { ExceptionService } from '../../domain/lifecycle/exceptions.service.ts';
 import type { LeaveService } from '../../domain/lifecycle/leave.service.ts';
@@ -7,121 +7,121 @@ import {
   lifecycleSettingsSchema, recordLeaveSchema, removalListQueryShape, requestExceptionSchema, scheduledRemovalSchema, updateLifecycleSettingsSchema,
 } from '../../domain/lifecycle/lifecycle.schemas.ts';
 import type { MoverService } from '../../domain/lifecycle/mover.service.ts';
-import { bearerSecurity, errorResponses, idParamSchema, idSchema, jsonBody, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
+import { createBearerRoute } from '../bearer-route.ts';
+import { agencyParamSchema, idParamSchema, jsonBody, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
 import { createRouter } from '../router.ts';
 
-const agencyParamSchema = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
 const leaveTags = ['Leave of absence'];
 const moverTags = ['Movers'];
 const exceptionTags = ['Exceptions'];
 
-const getSettingsRoute = createRoute({
-  method: 'get', path: '/agencies/{agencyId}/lifecycle-settings', tags: moverTags, security: bearerSecurity,
+const getSettingsRoute = createBearerRoute(moverTags, {
+  method: 'get', path: '/agencies/{agencyId}/lifecycle-settings',
   summary: "The agency's lifecycle settings (how long a mover keeps access outside the new template)",
   request: { params: agencyParamSchema },
-  responses: { 200: jsonResponse(lifecycleSettingsSchema, 'The settings in force'), ...errorResponses },
+  responses: { 200: jsonResponse(lifecycleSettingsSchema, 'The settings in force') },
 });
 
-const putSettingsRoute = createRoute({
-  method: 'put', path: '/agencies/{agencyId}/lifecycle-settings', tags: moverTags, security: bearerSecurity,
+const putSettingsRoute = createBearerRoute(moverTags, {
+  method: 'put', path: '/agencies/{agencyId}/lifecycle-settings',
   summary: 'Change the lifecycle settings (security coordinators, state administrators)',
   request: { params: agencyParamSchema, body: jsonBody(updateLifecycleSettingsSchema) },
-  responses: { 200: jsonResponse(lifecycleSettingsSchema, 'The new settings'), ...errorResponses },
+  responses: { 200: jsonResponse(lifecycleSettingsSchema, 'The new settings') },
 });
 
-const listRemovalsRoute = createRoute({
-  method: 'get', path: '/agencies/{agencyId}/scheduled-removals', tags: moverTags, security: bearerSecurity,
+const listRemovalsRoute = createBearerRoute(moverTags, {
+  method: 'get', path: '/agencies/{agencyId}/scheduled-removals',
   summary: 'Grants scheduled for removal after a job change, by deadline; overdue=true lists only the late ones',
   description: 'A job or unit change (directory sync, the built-in directory, SCIM) schedules the removal of every function grant outside the new job\'s template: at once for high-risk functions, else after the agency\'s business days; an approved keep exception defers it to the exception\'s end.',
   request: { params: agencyParamSchema, query: z.strictObject({ ...pageQueryShape, ...removalListQueryShape }) },
-  responses: { 200: jsonResponse(pageOf(scheduledRemovalSchema, 'ScheduledRemovalPage'), 'A page of removals'), ...errorResponses },
+  responses: { 200: jsonResponse(pageOf(scheduledRemovalSchema, 'ScheduledRemovalPage'), 'A page of removals') },
 });
 
-const recordLeaveRoute = createRoute({
-  method: 'post', path: '/workers/{id}/leaves', tags: leaveTags, security: bearerSecurity,
+const recordLeaveRoute = createBearerRoute(leaveTags, {
+  method: 'post', path: '/workers/{id}/leaves',
   summary: 'Record a leave of absence starting today or later (LAN administrators)',
   description: 'From the start date the worker\'s accounts are disabled (pending requests about them are cancelled) and the grants held are snapshotted; on the return date exactly those grants come back, minus any removed meanwhile, and coverage ends.',
   request: { params: idParamSchema, body: jsonBody(recordLeaveSchema) },
-  responses: { 201: jsonResponse(leaveSchema, 'The recorded leave'), ...errorResponses },
+  responses: { 201: jsonResponse(leaveSchema, 'The recorded leave') },
 });
 
-const listWorkerLeavesRoute = createRoute({
-  method: 'get', path: '/workers/{id}/leaves', tags: leaveTags, security: bearerSecurity,
+const listWorkerLeavesRoute = createBearerRoute(leaveTags, {
+  method: 'get', path: '/workers/{id}/leaves',
   summary: "A worker's leaves",
   request: { params: idParamSchema, query: z.strictObject(pageQueryShape) },
-  responses: { 200: jsonResponse(pageOf(leaveSchema, 'LeavePage'), 'A page of leaves'), ...errorResponses },
+  responses: { 200: jsonResponse(pageOf(leaveSchema, 'LeavePage'), 'A page of leaves') },
 });
 
-const listAgencyLeavesRoute = createRoute({
-  method: 'get', path: '/agencies/{agencyId}/leaves', tags: leaveTags, security: bearerSecurity,
+const listAgencyLeavesRoute = createBearerRoute(leaveTags, {
+  method: 'get', path: '/agencies/{agencyId}/leaves',
   summary: "An agency's leaves, filtered by status",
   request: { params: agencyParamSchema, query: z.strictObject({ ...pageQueryShape, ...leaveListQueryShape }) },
-  responses: { 200: jsonResponse(pageOf(leaveSchema, 'AgencyLeavePage'), 'A page of leaves'), ...errorResponses },
+  responses: { 200: jsonResponse(pageOf(leaveSchema, 'AgencyLeavePage'), 'A page of leaves') },
 });
 
-const getLeaveRoute = createRoute({
-  method: 'get', path: '/leaves/{id}', tags: leaveTags, security: bearerSecurity,
+const getLeaveRoute = createBearerRoute(leaveTags, {
+  method: 'get', path: '/leaves/{id}',
   summary: 'One leave with its snapshot',
   request: { params: idParamSchema },
-  responses: { 200: jsonResponse(leaveSchema, 'The leave'), ...errorResponses },
+  responses: { 200: jsonResponse(leaveSchema, 'The leave') },
 });
 
-const changeLeaveRoute = createRoute({
-  method: 'patch', path: '/leaves/{id}', tags: leaveTags, security: bearerSecurity,
+const changeLeaveRoute = createBearerRoute(leaveTags, {
+  method: 'patch', path: '/leaves/{id}',
   summary: 'Move the start (before it comes) or the expected return; a return of today is an early return',
   request: { params: idParamSchema, body: jsonBody(changeLeaveSchema) },
-  responses: { 200: jsonResponse(leaveSchema, 'The changed leave'), ...errorResponses },
+  responses: { 200: jsonResponse(leaveSchema, 'The changed leave') },
 });
 
-const returnRoute = createRoute({
-  method: 'post', path: '/leaves/{id}/return', tags: leaveTags, security: bearerSecurity,
+const returnRoute = createBearerRoute(leaveTags, {
+  method: 'post', path: '/leaves/{id}/return',
   summary: 'The worker is back now (early return): reinstated, coverage ended',
   request: { params: idParamSchema, body: jsonBody(leaveReasonSchema) },
-  responses: { 200: jsonResponse(leaveSchema, 'The ended leave'), ...errorResponses },
+  responses: { 200: jsonResponse(leaveSchema, 'The ended leave') },
 });
 
-const cancelLeaveRoute = createRoute({
-  method: 'post', path: '/leaves/{id}/cancel', tags: leaveTags, security: bearerSecurity,
+const cancelLeaveRoute = createBearerRoute(leaveTags, {
+  method: 'post', path: '/leaves/{id}/cancel',
   summary: 'Withdraw a leave that has not started',
   request: { params: idParamSchema, body: jsonBody(leaveReasonSchema) },
-  responses: { 200: jsonResponse(leaveSchema, 'The cancelled leave'), ...errorResponses },
+  responses: { 200: jsonResponse(leaveSchema, 'The cancelled leave') },
 });
 
-const createCoverageRoute = createRoute({
-  method: 'post', path: '/leaves/{id}/coverages', tags: leaveTags, security: bearerSecurity,
+const createCoverageRoute = createBearerRoute(leaveTags, {
+  method: 'post', path: '/leaves/{id}/coverages',
   summary: "Give a colleague unit hierarchy access for the absence (security coordinators)",
   description: "The grant (provenance coverage) starts with the leave and ends on the expected return by itself; an early return ends it at once, a moved return moves it.",
   request: { params: idParamSchema, body: jsonBody(createCoverageSchema) },
-  responses: { 201: jsonResponse(coverageSchema, 'The coverage'), ...errorResponses },
+  responses: { 201: jsonResponse(coverageSchema, 'The coverage') },
 });
 
-const listCoveragesRoute = createRoute({
-  method: 'get', path: '/leaves/{id}/coverages', tags: leaveTags, security: bearerSecurity,
+const listCoveragesRoute = createBearerRoute(leaveTags, {
+  method: 'get', path: '/leaves/{id}/coverages',
   summary: "The leave's coverage",
   request: { params: idParamSchema },
-  responses: { 200: jsonResponse(z.object({ items: z.array(coverageSchema) }).openapi('CoverageList'), 'The coverage'), ...errorResponses },
+  responses: { 200: jsonResponse(z.object({ items: z.array(coverageSchema) }).openapi('CoverageList'), 'The coverage') },
 });
 
-const requestExceptionRoute = createRoute({
-  method: 'post', path: '/workers/{id}/exceptions', tags: exceptionTags, security: bearerSecurity,
+const requestExceptionRoute = createBearerRoute(exceptionTags, {
+  method: 'post', path: '/workers/{id}/exceptions',
   summary: 'Ask for a time-bound exception: keep a function despite a job change, or hold one outside the template',
   description: 'Decided by an access request under the agency\'s approval policy (risk of the function). Once approved: keep defers the scheduled removal to the end; hold grants the function until the end (provenance exception). It expires by itself.',
   request: { params: idParamSchema, body: jsonBody(requestExceptionSchema) },
-  responses: { 201: jsonResponse(accessExceptionSchema, 'The exception, with its request'), ...errorResponses },
+  responses: { 201: jsonResponse(accessExceptionSchema, 'The exception, with its request') },
 });
 
-const listExceptionsRoute = createRoute({
-  method: 'get', path: '/agencies/{agencyId}/exceptions', tags: exceptionTags, security: bearerSecurity,
+const listExceptionsRoute = createBearerRoute(exceptionTags, {
+  method: 'get', path: '/agencies/{agencyId}/exceptions',
   summary: "An agency's exceptions with who holds each and when it ends",
   request: { params: agencyParamSchema, query: z.strictObject({ ...pageQueryShape, ...exceptionListQueryShape }) },
-  responses: { 200: jsonResponse(pageOf(accessExceptionSchema, 'AccessExceptionPage'), 'A page of exceptions'), ...errorResponses },
+  responses: { 200: jsonResponse(pageOf(accessExceptionSchema, 'AccessExceptionPage'), 'A page of exceptions') },
 });
 
-const getExceptionRoute = createRoute({
-  method: 'get', path: '/exceptions/{id}', tags: exceptionTags, security: bearerSecurity,
+const getExceptionRoute = createBearerRoute(exceptionTags, {
+  method: 'get', path: '/exceptions/{id}',
   summary: 'One exception',
   request: { params: idParamSchema },
-  responses: { 200: jsonResponse(accessExceptionSchema, 'The exception'), ...errorResponses },
+  responses: { 200: jsonResponse(accessExceptionSchema, 'The exception') },
 });
 
 export function createLifecycleRoutes(deps: { movers: MoverService; leaves: LeaveService; coverage: CoverageService; exceptions: ExceptionService }) {

@@ -1,14 +1,14 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { LifecycleReportService } from '../../domain/reports/lifecycle-report.service.ts';
 import { leaverTimesCsv, pastDeadlineCsv, timelineCsv } from '../../domain/reports/report-exports.ts';
 import { type ReportFormat, formatQueryShape, leaverTimesReportSchema, pastDeadlineEntrySchema, periodQueryShape, workerTimelineSchema } from '../../domain/reports/reports.schemas.ts';
-import { bearerSecurity, errorResponses, idParamSchema, idSchema } from '../common-schemas.ts';
+import { createBearerRoute } from '../bearer-route.ts';
+import { agencyParamSchema, idParamSchema } from '../common-schemas.ts';
 import type { AppEnv } from '../env.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Reports'];
-const agencyParamSchema = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
 
 /** JSON, or CSV for `?format=csv` and for clients that accept text/csv. */
 function reportResponse<T extends z.ZodTypeAny>(schema: T, description: string) {
@@ -19,25 +19,25 @@ const pastDeadlineListSchema = z
   .object({ agencyId: z.string(), from: z.string(), to: z.string(), items: z.array(pastDeadlineEntrySchema) })
   .openapi('PastDeadlineList');
 
-const timelineRoute = createRoute({
-  method: 'get', path: '/workers/{id}/lifecycle-timeline', tags, security: bearerSecurity,
+const timelineRoute = createBearerRoute(tags, {
+  method: 'get', path: '/workers/{id}/lifecycle-timeline',
   summary: "A worker's lifecycle timeline, with how long each leaver step took",
   request: { params: idParamSchema, query: z.strictObject(formatQueryShape) },
-  responses: { 200: reportResponse(workerTimelineSchema, 'The timeline, oldest first'), ...errorResponses },
+  responses: { 200: reportResponse(workerTimelineSchema, 'The timeline, oldest first') },
 });
 
-const leaverTimesRoute = createRoute({
-  method: 'get', path: '/agencies/{agencyId}/reports/leaver-times', tags, security: bearerSecurity,
+const leaverTimesRoute = createBearerRoute(tags, {
+  method: 'get', path: '/agencies/{agencyId}/reports/leaver-times',
   summary: 'Time to disable and time to end-date (p50, p90, p99, max) for leavers detected in a period, and those past their deadline',
   request: { params: agencyParamSchema, query: z.strictObject({ ...periodQueryShape, ...formatQueryShape }) },
-  responses: { 200: reportResponse(leaverTimesReportSchema, 'The report (CSV: one line per measure)'), ...errorResponses },
+  responses: { 200: reportResponse(leaverTimesReportSchema, 'The report (CSV: one line per measure)') },
 });
 
-const pastDeadlineRoute = createRoute({
-  method: 'get', path: '/agencies/{agencyId}/reports/past-deadline', tags, security: bearerSecurity,
+const pastDeadlineRoute = createBearerRoute(tags, {
+  method: 'get', path: '/agencies/{agencyId}/reports/past-deadline',
   summary: 'Every leaver detected in a period who was end-dated late or is still open past the deadline',
   request: { params: agencyParamSchema, query: z.strictObject({ ...periodQueryShape, ...formatQueryShape }) },
-  responses: { 200: reportResponse(pastDeadlineListSchema, 'The late cases'), ...errorResponses },
+  responses: { 200: reportResponse(pastDeadlineListSchema, 'The late cases') },
 });
 
 function wantsCsv(c: Context<AppEnv>, format: ReportFormat | undefined): boolean {

@@ -1,45 +1,45 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { startRunSchema, syncRunSchema } from '../../sync/engine/sync.schemas.ts';
 import type { SyncService } from '../../sync/engine/sync.service.ts';
 import { createSourceSchema, sourceSchema } from '../../sync/sources/sources.schemas.ts';
 import type { SourceService } from '../../sync/sources/sources.service.ts';
-import { bearerSecurity, errorResponses, idParamSchema, idSchema, jsonBody, jsonResponse } from '../common-schemas.ts';
+import { createBearerRoute } from '../bearer-route.ts';
+import { agencyParamSchema, idParamSchema, idSchema, jsonBody, jsonResponse } from '../common-schemas.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Directory sync'];
-const agencyParams = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
 
-const createSourceRoute = createRoute({
-  method: 'post', path: '/agencies/{agencyId}/sources', tags, security: bearerSecurity,
+const createSourceRoute = createBearerRoute(tags, {
+  method: 'post', path: '/agencies/{agencyId}/sources',
   summary: 'Add a directory source (LDAP, CSV HR feed, SCIM, built-in) to an agency',
-  request: { params: agencyParams, body: jsonBody(createSourceSchema) },
-  responses: { 201: jsonResponse(sourceSchema, 'The new source'), ...errorResponses },
+  request: { params: agencyParamSchema, body: jsonBody(createSourceSchema) },
+  responses: { 201: jsonResponse(sourceSchema, 'The new source') },
 });
 
-const listSourcesRoute = createRoute({
-  method: 'get', path: '/agencies/{agencyId}/sources', tags, security: bearerSecurity,
+const listSourcesRoute = createBearerRoute(tags, {
+  method: 'get', path: '/agencies/{agencyId}/sources',
   summary: "List an agency's directory sources",
-  request: { params: agencyParams },
-  responses: { 200: jsonResponse(z.object({ items: z.array(sourceSchema) }), 'The sources'), ...errorResponses },
+  request: { params: agencyParamSchema },
+  responses: { 200: jsonResponse(z.object({ items: z.array(sourceSchema) }), 'The sources') },
 });
 
-const getSourceRoute = createRoute({
-  method: 'get', path: '/sources/{id}', tags, security: bearerSecurity,
+const getSourceRoute = createBearerRoute(tags, {
+  method: 'get', path: '/sources/{id}',
   summary: 'Get one directory source',
   request: { params: idParamSchema },
-  responses: { 200: jsonResponse(sourceSchema, 'The source'), ...errorResponses },
+  responses: { 200: jsonResponse(sourceSchema, 'The source') },
 });
 
-const startRunRoute = createRoute({
-  method: 'post', path: '/sources/{id}/runs', tags, security: bearerSecurity,
+const startRunRoute = createBearerRoute(tags, {
+  method: 'post', path: '/sources/{id}/runs',
   summary: 'Start a sync of the source now; poll the returned run for its outcome',
   description: 'A run that would disable more workers than the threshold (5% of accounts, at least 25) stops before changing anything with status `stopped_threshold`; start it again with `confirm: true` after checking its plan.',
   request: { params: idParamSchema, body: jsonBody(startRunSchema) },
-  responses: { 202: jsonResponse(syncRunSchema, 'The run, started'), ...errorResponses },
+  responses: { 202: jsonResponse(syncRunSchema, 'The run, started') },
 });
 
-const listRunsRoute = createRoute({
-  method: 'get', path: '/sync/runs', tags, security: bearerSecurity,
+const listRunsRoute = createBearerRoute(tags, {
+  method: 'get', path: '/sync/runs',
   summary: 'Sync runs, newest first',
   request: {
     query: z.strictObject({
@@ -49,14 +49,14 @@ const listRunsRoute = createRoute({
       limit: z.coerce.number().int().min(1).max(200).default(50),
     }),
   },
-  responses: { 200: jsonResponse(z.object({ items: z.array(syncRunSchema) }), 'The runs'), ...errorResponses },
+  responses: { 200: jsonResponse(z.object({ items: z.array(syncRunSchema) }), 'The runs') },
 });
 
-const getRunRoute = createRoute({
-  method: 'get', path: '/sync/runs/{id}', tags, security: bearerSecurity,
+const getRunRoute = createBearerRoute(tags, {
+  method: 'get', path: '/sync/runs/{id}',
   summary: 'One sync run with its counts, problems and plan file',
   request: { params: idParamSchema },
-  responses: { 200: jsonResponse(syncRunSchema, 'The run'), ...errorResponses },
+  responses: { 200: jsonResponse(syncRunSchema, 'The run') },
 });
 
 export function createSyncRoutes(deps: { sources: SourceService; sync: SyncService }) {

@@ -1,39 +1,37 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import { accessTemplateSchema, createTemplateSchema, replaceTemplateFunctionsSchema } from '../../domain/templates/templates.schemas.ts';
 import type { TemplateService } from '../../domain/templates/templates.service.ts';
-import { bearerSecurity, errorResponses, idParamSchema, idSchema, jsonBody, jsonResponse, pageOf, pageQuerySchema } from '../common-schemas.ts';
+import { createBearerRoute } from '../bearer-route.ts';
+import { agencyParamSchema, idParamSchema, jsonBody, jsonResponse, pageOf, pageQuerySchema } from '../common-schemas.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Access templates'];
 
-const agencyParamSchema = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
-
-const createTemplateRoute = createRoute({
-  method: 'post', path: '/agencies/{agencyId}/templates', tags, security: bearerSecurity,
+const createTemplateRoute = createBearerRoute(tags, {
+  method: 'post', path: '/agencies/{agencyId}/templates',
   summary: "Create the least-privilege function set for a job type (state administrators, the agency's security coordinators)",
   request: { params: agencyParamSchema, body: jsonBody(createTemplateSchema) },
-  responses: { 201: jsonResponse(accessTemplateSchema, 'The new access template'), ...errorResponses },
+  responses: { 201: jsonResponse(accessTemplateSchema, 'The new access template') },
 });
 
-const listTemplatesRoute = createRoute({
-  method: 'get', path: '/agencies/{agencyId}/templates', tags, security: bearerSecurity,
+const listTemplatesRoute = createBearerRoute(tags, {
+  method: 'get', path: '/agencies/{agencyId}/templates',
   summary: "List an agency's access templates, by job type",
   request: { params: agencyParamSchema, query: pageQuerySchema },
-  responses: { 200: jsonResponse(pageOf(accessTemplateSchema, 'AccessTemplatePage'), 'A page of access templates'), ...errorResponses },
+  responses: { 200: jsonResponse(pageOf(accessTemplateSchema, 'AccessTemplatePage'), 'A page of access templates') },
 });
 
-const getTemplateRoute = createRoute({
-  method: 'get', path: '/templates/{id}', tags, security: bearerSecurity,
+const getTemplateRoute = createBearerRoute(tags, {
+  method: 'get', path: '/templates/{id}',
   summary: 'Get one access template',
   request: { params: idParamSchema },
-  responses: { 200: jsonResponse(accessTemplateSchema, 'The access template'), ...errorResponses },
+  responses: { 200: jsonResponse(accessTemplateSchema, 'The access template') },
 });
 
-const replaceFunctionsRoute = createRoute({
-  method: 'put', path: '/templates/{id}/functions', tags, security: bearerSecurity,
+const replaceFunctionsRoute = createBearerRoute(tags, {
+  method: 'put', path: '/templates/{id}/functions',
   summary: "Replace a template's whole function set",
   request: { params: idParamSchema, body: jsonBody(replaceTemplateFunctionsSchema) },
-  responses: { 200: jsonResponse(accessTemplateSchema, 'The changed access template'), ...errorResponses },
+  responses: { 200: jsonResponse(accessTemplateSchema, 'The changed access template') },
 });
 
 export function createTemplateRoutes(deps: { templates: TemplateService }) {

@@ -1,24 +1,25 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { createdTokenSchema, createTokenSchema } from '../../domain/auth/tokens.schemas.ts';
 import type { TokenService } from '../../domain/auth/tokens.service.ts';
-import { bearerSecurity, errorResponses, idParamSchema, jsonBody, jsonResponse } from '../common-schemas.ts';
+import { createBearerRoute } from '../bearer-route.ts';
+import { idParamSchema, jsonBody, jsonResponse } from '../common-schemas.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Tokens'];
 
-const createTokenRoute = createRoute({
-  method: 'post', path: '/tokens', tags, security: bearerSecurity,
+const createTokenRoute = createBearerRoute(tags, {
+  method: 'post', path: '/tokens',
   summary: 'Create a principal with one role and its API token (shown once)',
   description: 'State administrators create any token; LAN administrators create tokens for roles in their own agency.',
   request: { body: jsonBody(createTokenSchema) },
-  responses: { 201: jsonResponse(createdTokenSchema, 'The token, shown only in this response'), ...errorResponses },
+  responses: { 201: jsonResponse(createdTokenSchema, 'The token, shown only in this response') },
 });
 
-const revokeTokenRoute = createRoute({
-  method: 'delete', path: '/tokens/{id}', tags, security: bearerSecurity,
+const revokeTokenRoute = createBearerRoute(tags, {
+  method: 'delete', path: '/tokens/{id}',
   summary: 'Revoke a token at once (your own, or one you could have created)',
   request: { params: idParamSchema },
-  responses: { 200: jsonResponse(z.object({ revoked: z.literal(true) }), 'Revoked'), ...errorResponses },
+  responses: { 200: jsonResponse(z.object({ revoked: z.literal(true) }), 'Revoked') },
 });
 
 export function createTokenRoutes(deps: { tokens: TokenService }) {

@@ -1,22 +1,21 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { createUnitSchema, setApproverSchema, unitSchema, updateUnitSchema } from '../../domain/units/units.schemas.ts';
 import type { UnitService } from '../../domain/units/units.service.ts';
-import { bearerSecurity, errorResponses, idParamSchema, idSchema, jsonBody, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
+import { createBearerRoute } from '../bearer-route.ts';
+import { agencyParamSchema, idParamSchema, idSchema, jsonBody, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Units'];
 
-const agencyParamSchema = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
-
-const createUnitRoute = createRoute({
-  method: 'post', path: '/agencies/{agencyId}/units', tags, security: bearerSecurity,
+const createUnitRoute = createBearerRoute(tags, {
+  method: 'post', path: '/agencies/{agencyId}/units',
   summary: "Create a unit in the agency's unit tree (LAN and state administrators)",
   request: { params: agencyParamSchema, body: jsonBody(createUnitSchema) },
-  responses: { 201: jsonResponse(unitSchema, 'The new unit'), ...errorResponses },
+  responses: { 201: jsonResponse(unitSchema, 'The new unit') },
 });
 
-const listUnitsRoute = createRoute({
-  method: 'get', path: '/agencies/{agencyId}/units', tags, security: bearerSecurity,
+const listUnitsRoute = createBearerRoute(tags, {
+  method: 'get', path: '/agencies/{agencyId}/units',
   summary: "List an agency's units by code, optionally only those directly beneath one unit",
   request: {
     params: agencyParamSchema,
@@ -25,42 +24,42 @@ const listUnitsRoute = createRoute({
       parentId: idSchema.optional().openapi({ param: { name: 'parentId', in: 'query' }, description: 'Only the units directly beneath this one.' }),
     }),
   },
-  responses: { 200: jsonResponse(pageOf(unitSchema, 'UnitPage'), 'A page of units'), ...errorResponses },
+  responses: { 200: jsonResponse(pageOf(unitSchema, 'UnitPage'), 'A page of units') },
 });
 
-const getUnitRoute = createRoute({
-  method: 'get', path: '/units/{id}', tags, security: bearerSecurity,
+const getUnitRoute = createBearerRoute(tags, {
+  method: 'get', path: '/units/{id}',
   summary: 'Get one unit',
   request: { params: idParamSchema },
-  responses: { 200: jsonResponse(unitSchema, 'The unit'), ...errorResponses },
+  responses: { 200: jsonResponse(unitSchema, 'The unit') },
 });
 
-const updateUnitRoute = createRoute({
-  method: 'patch', path: '/units/{id}', tags, security: bearerSecurity,
+const updateUnitRoute = createBearerRoute(tags, {
+  method: 'patch', path: '/units/{id}',
   summary: 'Rename a unit or move it elsewhere in the tree; the N01 holding unit keeps its code and place',
   request: { params: idParamSchema, body: jsonBody(updateUnitSchema) },
-  responses: { 200: jsonResponse(unitSchema, 'The unit as changed'), ...errorResponses },
+  responses: { 200: jsonResponse(unitSchema, 'The unit as changed') },
 });
 
-const deleteUnitRoute = createRoute({
-  method: 'delete', path: '/units/{id}', tags, security: bearerSecurity,
+const deleteUnitRoute = createBearerRoute(tags, {
+  method: 'delete', path: '/units/{id}',
   summary: 'Delete a unit nothing refers to (not the N01 holding unit, not one with sub-units or history)',
   request: { params: idParamSchema },
-  responses: { 204: { description: 'Deleted' }, ...errorResponses },
+  responses: { 204: { description: 'Deleted' } },
 });
 
-const setApproverRoute = createRoute({
-  method: 'put', path: '/units/{id}/approver', tags, security: bearerSecurity,
+const setApproverRoute = createBearerRoute(tags, {
+  method: 'put', path: '/units/{id}/approver',
   summary: "Name the unit's approver: an enabled worker of the same agency",
   request: { params: idParamSchema, body: jsonBody(setApproverSchema) },
-  responses: { 200: jsonResponse(unitSchema, 'The unit with its approver'), ...errorResponses },
+  responses: { 200: jsonResponse(unitSchema, 'The unit with its approver') },
 });
 
-const clearApproverRoute = createRoute({
-  method: 'delete', path: '/units/{id}/approver', tags, security: bearerSecurity,
+const clearApproverRoute = createBearerRoute(tags, {
+  method: 'delete', path: '/units/{id}/approver',
   summary: "Remove the unit's approver",
   request: { params: idParamSchema },
-  responses: { 200: jsonResponse(unitSchema, 'The unit without an approver'), ...errorResponses },
+  responses: { 200: jsonResponse(unitSchema, 'The unit without an approver') },
 });
 
 export function createUnitRoutes(deps: { units: UnitService }) {

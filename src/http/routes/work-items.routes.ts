@@ -1,46 +1,46 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { closeWorkItemSchema, createWorkItemSchema, reassignWorkItemSchema, workItemListQueryShape, workItemSchema } from '../../domain/work-items/work-items.schemas.ts';
 import type { WorkItemService } from '../../domain/work-items/work-items.service.ts';
-import { bearerSecurity, errorResponses, idParamSchema, idSchema, jsonBody, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
+import { createBearerRoute } from '../bearer-route.ts';
+import { agencyParamSchema, idParamSchema, jsonBody, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Work items'];
-const agencyParamSchema = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
 
-const createWorkItemRoute = createRoute({
-  method: 'post', path: '/agencies/{agencyId}/work-items', tags, security: bearerSecurity,
+const createWorkItemRoute = createBearerRoute(tags, {
+  method: 'post', path: '/agencies/{agencyId}/work-items',
   summary: 'Record a case or to-do owned by a worker of the agency',
   request: { params: agencyParamSchema, body: jsonBody(createWorkItemSchema) },
-  responses: { 201: jsonResponse(workItemSchema, 'The new work item'), ...errorResponses },
+  responses: { 201: jsonResponse(workItemSchema, 'The new work item') },
 });
 
-const listWorkItemsRoute = createRoute({
-  method: 'get', path: '/agencies/{agencyId}/work-items', tags, security: bearerSecurity,
+const listWorkItemsRoute = createBearerRoute(tags, {
+  method: 'get', path: '/agencies/{agencyId}/work-items',
   summary: "An agency's cases and to-dos, filtered by owner, status, kind and unit",
   request: { params: agencyParamSchema, query: z.strictObject({ ...pageQueryShape, ...workItemListQueryShape }) },
-  responses: { 200: jsonResponse(pageOf(workItemSchema, 'WorkItemPage'), 'A page of work items'), ...errorResponses },
+  responses: { 200: jsonResponse(pageOf(workItemSchema, 'WorkItemPage'), 'A page of work items') },
 });
 
-const getWorkItemRoute = createRoute({
-  method: 'get', path: '/work-items/{id}', tags, security: bearerSecurity,
+const getWorkItemRoute = createBearerRoute(tags, {
+  method: 'get', path: '/work-items/{id}',
   summary: 'Get one work item',
   request: { params: idParamSchema },
-  responses: { 200: jsonResponse(workItemSchema, 'The work item'), ...errorResponses },
+  responses: { 200: jsonResponse(workItemSchema, 'The work item') },
 });
 
-const closeWorkItemRoute = createRoute({
-  method: 'post', path: '/work-items/{id}/close', tags, security: bearerSecurity,
+const closeWorkItemRoute = createBearerRoute(tags, {
+  method: 'post', path: '/work-items/{id}/close',
   summary: 'Close an open work item, with a reason',
   request: { params: idParamSchema, body: jsonBody(closeWorkItemSchema) },
-  responses: { 200: jsonResponse(workItemSchema, 'The closed work item'), ...errorResponses },
+  responses: { 200: jsonResponse(workItemSchema, 'The closed work item') },
 });
 
-const reassignWorkItemRoute = createRoute({
-  method: 'post', path: '/work-items/{id}/reassign', tags, security: bearerSecurity,
+const reassignWorkItemRoute = createBearerRoute(tags, {
+  method: 'post', path: '/work-items/{id}/reassign',
   summary: 'Give an open work item to another enabled worker of the same agency',
   description: 'Send the `version` you read; if the item changed since, the answer is 409 conflict.version.',
   request: { params: idParamSchema, body: jsonBody(reassignWorkItemSchema) },
-  responses: { 200: jsonResponse(workItemSchema, 'The reassigned work item'), ...errorResponses },
+  responses: { 200: jsonResponse(workItemSchema, 'The reassigned work item') },
 });
 
 export function createWorkItemRoutes(deps: { workItems: WorkItemService }) {

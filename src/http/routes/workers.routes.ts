@@ -1,15 +1,14 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { jobTypeSchema, registerWorkerSchema, statusChangeSchema, updateWorkerSchema, workerSchema, type Worker } from '../../domain/workers/workers.schemas.ts';
 import type { WorkerService } from '../../domain/workers/workers.service.ts';
 import { AppError } from '../../shared/errors.ts';
-import { bearerSecurity, errorResponses, idParamSchema, idSchema, jsonBody, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
+import { createBearerRoute } from '../bearer-route.ts';
+import { agencyParamSchema, idParamSchema, idSchema, jsonBody, jsonResponse, pageOf, pageQueryShape } from '../common-schemas.ts';
 import type { AppEnv } from '../env.ts';
 import { createRouter } from '../router.ts';
 
 const tags = ['Workers'];
-
-const agencyParamSchema = z.strictObject({ agencyId: idSchema.openapi({ param: { name: 'agencyId', in: 'path' } }) });
 
 const ifMatchSchema = z.object({
   'if-match': z
@@ -20,15 +19,15 @@ const ifMatchSchema = z.object({
     .openapi({ param: { name: 'if-match', in: 'header' }, description: 'The version you read; a mismatch answers 409 conflict.version.' }),
 });
 
-const registerWorkerRoute = createRoute({
-  method: 'post', path: '/agencies/{agencyId}/workers', tags, security: bearerSecurity,
+const registerWorkerRoute = createBearerRoute(tags, {
+  method: 'post', path: '/agencies/{agencyId}/workers',
   summary: 'Register a worker in the built-in directory (LAN and state administrators)',
   request: { params: agencyParamSchema, body: jsonBody(registerWorkerSchema) },
-  responses: { 201: jsonResponse(workerSchema, 'The new worker'), ...errorResponses },
+  responses: { 201: jsonResponse(workerSchema, 'The new worker') },
 });
 
-const listWorkersRoute = createRoute({
-  method: 'get', path: '/agencies/{agencyId}/workers', tags, security: bearerSecurity,
+const listWorkersRoute = createBearerRoute(tags, {
+  method: 'get', path: '/agencies/{agencyId}/workers',
   summary: "List an agency's workers by last name, first name and id",
   request: {
     params: agencyParamSchema,
@@ -40,35 +39,35 @@ const listWorkersRoute = createRoute({
       search: z.string().trim().min(1).max(100).optional().openapi({ param: { name: 'search', in: 'query' }, description: 'Start of a first name, last name or login id, ignoring case.' }),
     }),
   },
-  responses: { 200: jsonResponse(pageOf(workerSchema, 'WorkerPage'), 'A page of workers'), ...errorResponses },
+  responses: { 200: jsonResponse(pageOf(workerSchema, 'WorkerPage'), 'A page of workers') },
 });
 
-const getWorkerRoute = createRoute({
-  method: 'get', path: '/workers/{id}', tags, security: bearerSecurity,
+const getWorkerRoute = createBearerRoute(tags, {
+  method: 'get', path: '/workers/{id}',
   summary: 'Get one worker (staff of its agency, or the worker themselves); the ETag is its version',
   request: { params: idParamSchema },
-  responses: { 200: jsonResponse(workerSchema, 'The worker'), ...errorResponses },
+  responses: { 200: jsonResponse(workerSchema, 'The worker') },
 });
 
-const updateWorkerRoute = createRoute({
-  method: 'patch', path: '/workers/{id}', tags, security: bearerSecurity,
+const updateWorkerRoute = createBearerRoute(tags, {
+  method: 'patch', path: '/workers/{id}',
   summary: 'Change the fields given; with If-Match or `version`, only if nobody changed the worker since you read it',
   request: { params: idParamSchema, headers: ifMatchSchema, body: jsonBody(updateWorkerSchema) },
-  responses: { 200: jsonResponse(workerSchema, 'The worker as changed'), ...errorResponses },
+  responses: { 200: jsonResponse(workerSchema, 'The worker as changed') },
 });
 
-const disableWorkerRoute = createRoute({
-  method: 'post', path: '/workers/{id}/disable', tags, security: bearerSecurity,
+const disableWorkerRoute = createBearerRoute(tags, {
+  method: 'post', path: '/workers/{id}/disable',
   summary: 'Disable the directory account at once (reversible)',
   request: { params: idParamSchema, body: jsonBody(statusChangeSchema) },
-  responses: { 200: jsonResponse(workerSchema, 'The disabled worker'), ...errorResponses },
+  responses: { 200: jsonResponse(workerSchema, 'The disabled worker') },
 });
 
-const enableWorkerRoute = createRoute({
-  method: 'post', path: '/workers/{id}/enable', tags, security: bearerSecurity,
+const enableWorkerRoute = createBearerRoute(tags, {
+  method: 'post', path: '/workers/{id}/enable',
   summary: 'Enable the directory account again',
   request: { params: idParamSchema, body: jsonBody(statusChangeSchema) },
-  responses: { 200: jsonResponse(workerSchema, 'The enabled worker'), ...errorResponses },
+  responses: { 200: jsonResponse(workerSchema, 'The enabled worker') },
 });
 
 /** The version the client read: from If-Match or the body; both may be given only if they agree. */

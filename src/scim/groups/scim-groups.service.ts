@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Database, DatabaseKind, Executor } from '../../db/database.ts';
 import type { AuditLog } from '../../domain/audit/audit.service.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -61,8 +60,7 @@ export function createScimGroupService(deps: { db: Database; dbKind: DatabaseKin
       page: (where, order, offset, limit) => repo.pageGroups(deps.db, agencyId, where, order, offset, limit),
       count: (where) => repo.countGroups(deps.db, agencyId, where),
       render: (rows, relations) => renderRows(deps.db, call, rows, relations),
-      defaultOrder: sql`${repo.groupRefs.id} asc`,
-      tieBreaker: repo.groupRefs.id,
+      idColumn: repo.groupRefs.id,
     });
   }
 

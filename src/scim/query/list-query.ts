@@ -1,4 +1,4 @@
-import { type RawBuilder, type SqlBool } from 'kysely';
+import { type RawBuilder, sql, type SqlBool } from 'kysely';
 import type { DatabaseKind } from '../../db/database.ts';
 import type { AttrPath, Filter } from '../filter/ast.ts';
 import { parseInstant } from '../filter/compare.ts';
@@ -88,8 +88,8 @@ export interface ListSource<Row> {
   count(where: RawBuilder<SqlBool> | null): Promise<number>;
   /** Full resources; `relations` false may leave out members or groups the response will not show. */
   render(rows: Row[], relations: boolean): Promise<Json[]>;
-  defaultOrder: RawBuilder<unknown>;
-  tieBreaker: RawBuilder<unknown>;
+  /** The id column: the order when none is asked for, and the tie-breaker of any other. */
+  idColumn: RawBuilder<unknown>;
 }
 
 export interface ListSettings {
@@ -108,7 +108,8 @@ export async function runList<Row>(settings: ListSettings, request: ListRequest,
   const { type, columns, dbKind } = settings;
   const compiled = request.filter ? compileFilter(request.filter, type, columns, dbKind) : { where: null, exact: true };
   const sortColumn = request.sortBy ? columnFor(type, columns, request.sortBy) : undefined;
-  const order = request.sortBy ? sortColumn && orderByColumn(sortColumn, request.descending, source.tieBreaker, dbKind) : source.defaultOrder;
+  const byId = sql`${source.idColumn} asc`;
+  const order = request.sortBy ? sortColumn && orderByColumn(sortColumn, request.descending, source.idColumn, dbKind) : byId;
   let total: number;
   let resources: Json[];
   if (compiled.exact && order) {
@@ -116,7 +117,7 @@ export async function runList<Row>(settings: ListSettings, request: ListRequest,
     total = request.startIndex === 1 && rows.length < request.count ? rows.length : await source.count(compiled.where);
     resources = await source.render(rows, settings.relationsShown);
   } else {
-    const rows = await source.page(compiled.where, source.defaultOrder, 0, listLimits.candidateCap + 1);
+    const rows = await source.page(compiled.where, byId, 0, listLimits.candidateCap + 1);
     if (rows.length > listLimits.candidateCap) {
       throw new ScimError(400, 'tooMany', `More than ${listLimits.candidateCap} ${type.name}s need checking for this filter or sort; narrow the filter with an attribute such as userName, externalId or active.`);
     }

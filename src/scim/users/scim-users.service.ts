@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Database, DatabaseKind, Executor } from '../../db/database.ts';
 import type { AccountService } from '../../domain/accounts/accounts.service.ts';
 import type { AuditLog } from '../../domain/audit/audit.service.ts';
@@ -87,8 +86,7 @@ export function createScimUserService(deps: {
       page: (where, order, offset, limit) => repo.pageUsers(deps.db, agencyId, where, order, offset, limit),
       count: (where) => repo.countUsers(deps.db, agencyId, where),
       render: (rows, relations) => renderRows(deps.db, call, rows, relations),
-      defaultOrder: sql`${repo.userRefs.id} asc`,
-      tieBreaker: repo.userRefs.id,
+      idColumn: repo.userRefs.id,
     });
   }
 
