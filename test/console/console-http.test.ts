@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { createRequestSchema } from '../../src/domain/requests/requests.schemas.ts';
 import { describeEachDatabase } from '../helpers/databases.ts';
 import { createTestKit } from '../helpers/kit.ts';
 import { addConsoleUser, password, registerWorker, setUpAgency } from './console-kit.ts';
@@ -88,6 +89,38 @@ describeEachDatabase('console over HTTP', (current) => {
     assert.match(found.html, /<td>Nel Newbie<\/td>/);
     const none = await coordinator.request('GET', '/requests?worker=newbie01&status=pending');
     assert.match(none.html, /No requests match./);
+  });
+
+  it("refuses a worker the agency's request list and a colleague's request page, and lets the approver open it", async () => {
+    const kit = createTestKit(current());
+    const s = await setUpAgency(kit);
+    const joiner = await registerWorker(kit, s.agency.id, s.cpsUnit, 'newbie01', 'Nel', 'Newbie', { supervisorId: s.supervisor.id });
+    const colleague = await registerWorker(kit, s.agency.id, s.cpsUnit, 'colly01', 'Col', 'League');
+    await addConsoleUser(kit, 'monroe-colleague', 'worker', s.agency.id, colleague.id);
+    const request = await kit.services.requests.create(kit.system, s.agency.id, createRequestSchema.parse({ subjectWorkerId: joiner.id, applicationId: s.application, justification: 'Joins CPS intake', items: [{ kind: 'function', functionId: s.caseworkerFn }] }));
+
+    const worker = browserLike(kit);
+    await worker.signIn('monroe-colleague');
+    const list = await worker.request('GET', '/requests');
+    assert.equal(list.status, 403);
+    assert.match(list.html, /list only the access requests about yourself/);
+    assert.doesNotMatch(list.html, /Nel Newbie/);
+    const page = await worker.request('GET', `/requests/${request.id}`);
+    assert.equal(page.status, 404);
+    assert.doesNotMatch(page.html, /Nel Newbie/);
+
+    const supervisor = browserLike(kit);
+    await supervisor.signIn(s.users.supervisor.login);
+    const view = await supervisor.request('GET', `/requests/${request.id}`);
+    assert.equal(view.status, 200);
+    assert.match(view.html, /Access request for Nel Newbie/);
+    assert.match(view.html, /Record my decision/);
+
+    const lanAdmin = browserLike(kit);
+    await lanAdmin.signIn(s.users.lanAdmin.login);
+    const dashboard = await lanAdmin.request('GET', '/dashboard');
+    assert.match(dashboard.html, /requests in flight/);
+    assert.doesNotMatch(dashboard.html, /href="\/requests/);
   });
 
   it('pages and searches the queue of new workers', async () => {

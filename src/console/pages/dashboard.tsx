@@ -1,3 +1,4 @@
+import { hasPermission } from '../../domain/auth/permissions.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { ConsoleFeature } from '../console.tsx';
 import { contextOf } from '../env.ts';
@@ -34,7 +35,7 @@ export function dashboardFeature(): ConsoleFeature {
             <div class="cards">
               <div class="card"><div class="number">{stats.workers.total}</div>workers ({stats.workers.enabled} enabled)</div>
               <div class="card"><div class="number">{stats.awaitingAssessment}</div><a href="/queue">new workers awaiting assessment</a></div>
-              <div class="card"><div class="number">{stats.requestsByStatus.pending ?? 0}</div><a href="/requests?status=pending">requests in flight</a></div>
+              <div class="card"><div class="number">{stats.requestsByStatus.pending ?? 0}</div>{hasPermission(ctx.actor, 'requests.read', agency.id) ? <a href="/requests?status=pending">requests in flight</a> : 'requests in flight'}</div>
               <div class="card"><div class="number">{stats.pendingBeyondTemplate}</div>pending items beyond the job template</div>
             </div>
             <BarChart title="Access requests by status" bars={byStatus.length > 0 ? byStatus : [{ label: 'none', value: 0 }]} />
