@@ -122,6 +122,10 @@ describe("a worker's whole story in the console, each role in its own browser", 
         await screenshot(coordinator, 'coordinator-mover-queue');
         await coordinator.getByRole('link', { name: 'Review the proposed access for Jo Joiner' }).click();
         await coordinator.getByRole('cell', { name: 'PREVENTIVE CASEWORKER', exact: true }).waitFor();
+        // The draft's own page leads back to the review, where it is submitted.
+        await coordinator.goto(coordinator.url().replace(/\/review$/, ''));
+        await coordinator.getByRole('link', { name: 'Review this draft and submit it for approval' }).click();
+        await coordinator.getByRole('cell', { name: 'PREVENTIVE CASEWORKER', exact: true }).waitFor();
         await screenshot(coordinator, 'coordinator-mover-review');
         await coordinator.getByRole('button', { name: 'Submit for approval' }).click();
         await coordinator.getByText('The access request is submitted').waitFor();
