@@ -2,10 +2,12 @@
  * npm run bench:console -- --workers 100000
  * Server time of the console's main pages (rendered in-process, as `gatehouse serve` renders them)
  * on an agency of that many workers, all fresh from a directory sync (so every one of them waits
- * in the assessment queue), with 50 requests in flight, and what the dashboard reads (see
+ * in the assessment queue), with 50 requests in flight, 50 drafts to review, 50 workers on leave
+ * with coverage, 50 exceptions awaiting approval, and what the dashboard reads (see
  * dashboard-data.ts: a year of requests, the workers' access with some beyond the templates,
- * leavers and late removals). Prints one JSON line: per page, the median and slowest of 20 renders
- * in milliseconds, and how long the timer's count of access beyond template took.
+ * leavers and late removals). Prints one JSON line: per page, the first render, then the median
+ * and slowest of the 20 renders after it, in milliseconds; and how long the timer's count of
+ * access beyond template took.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +21,7 @@ import { ensureBuiltinApplications } from '../src/domain/applications/applicatio
 import { systemContext } from '../src/domain/auth/actor.ts';
 import { createFunctionSchema } from '../src/domain/functions/functions.schemas.ts';
 import { systemClock } from '../src/shared/clock.ts';
+import { calendarDateAt } from '../src/shared/dates.ts';
 import { newId } from '../src/shared/ids.ts';
 import { createLogger } from '../src/shared/logger.ts';
 import { seedDashboardData } from './dashboard-data.ts';
@@ -74,6 +77,18 @@ for (let i = 0; i < 50; i += 1) {
   lastRequest = (await services.requests.create(requester, agency.id, { subjectWorkerId: subject.id, applicationId: application.id, justification: 'Bench request', items: [{ action: 'add', kind: 'function', functionId: caseworkerFn.id, justification: 'Covers CPS intake' }], submit: true })).id;
 }
 
+let lastDraft = '';
+for (let i = 0; i < 50; i += 1) {
+  const subject = await byLogin(`w${2100 + i}`);
+  lastDraft = (await services.requests.create(requester, agency.id, { subjectWorkerId: subject.id, applicationId: application.id, justification: 'Bench draft', items: [{ action: 'add', kind: 'function', functionId: caseworkerFn.id, justification: 'Covers CPS intake' }], submit: false })).id;
+}
+const today = calendarDateAt(new Date(), agency.timeZone);
+for (let i = 0; i < 50; i += 1) {
+  const leave = await services.leaves.record(ctx, (await byLogin(`w${1100 + i}`)).id, { startsOn: today, returnsOn: '2099-01-05', reason: 'Bench leave' });
+  await services.coverage.create(requester, leave.id, { coveringWorkerId: (await byLogin(`w${1200 + i}`)).id, reason: 'Bench coverage' });
+  await services.exceptions.request(requester, (await byLogin(`w${1300 + i}`)).id, { applicationId: application.id, functionId: caseworkerFn.id, kind: 'hold', days: 30, justification: 'Bench exception' });
+}
+
 const dashboardData = await seedDashboardData(handle.db, agency.id, application.id, new Date());
 const countStart = process.hrtime.bigint();
 await services.beyondTemplate.countAll();
@@ -95,6 +110,11 @@ const pages: [string, string, string][] = [
   ['worker detail', 'coord-a', `/workers/${someWorker.id}`],
   ['assessment form', 'coord-a', `/workers/${someWorker.id}/assessment`],
   ['request detail', 'coord-b', `/requests/${lastRequest}`],
+  ['draft review', 'coord-a', `/requests/${lastDraft}/review`],
+  ['coverage', 'coord-a', '/coverage'],
+  ['coverage search', 'coord-a', `/coverage?q=Last${workers - 7}`],
+  ['exceptions in force', 'coord-a', '/exceptions'],
+  ['exceptions awaiting approval', 'coord-a', '/exceptions?status=requested'],
   ['approver inbox', 'coord-b', '/inbox'],
   ['dashboard', 'coord-a', '/dashboard'],
   ['my access', 'worker', '/me'],
@@ -103,19 +123,22 @@ const pages: [string, string, string][] = [
   ['access on a date', 'auditor', `/access-on-date?login=w${workers - 3}&date=2030-01-01`],
 ];
 const result: Record<string, unknown> = { bench: 'console', workers, runs, database: handle.kind, dashboardData, beyondTemplateCountMs };
-const timings: Record<string, { p50Ms: number; maxMs: number }> = {};
+const timings: Record<string, { firstMs: number; p50Ms: number; maxMs: number }> = {};
+const round = (ms: number) => Math.round(ms * 10) / 10;
 for (const [name, login, path] of pages) {
   const cookie = await cookieFor(login);
   const times: number[] = [];
-  for (let i = 0; i < runs; i += 1) {
+  // The first render of each page is reported apart (firstMs): it pays for the page's first statements and code paths.
+  for (let i = 0; i <= runs; i += 1) {
     const start = process.hrtime.bigint();
     const response = await app.request(path, { headers: { cookie } });
     await response.text();
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
     if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
   }
+  const first = times.shift()!;
   times.sort((a, b) => a - b);
-  timings[name] = { p50Ms: Math.round(times[Math.floor(times.length / 2)]! * 10) / 10, maxMs: Math.round(times.at(-1)! * 10) / 10 };
+  timings[name] = { firstMs: round(first), p50Ms: round(times[Math.floor(times.length / 2)]!), maxMs: round(times.at(-1)!) };
 }
 result.pages = timings;
 result.slowestP50Ms = Math.max(...Object.values(timings).map((t) => t.p50Ms));

@@ -67,6 +67,7 @@ import { createRequestRoutes } from './http/routes/requests.routes.ts';
 import { createLeaverRoutes } from './http/routes/leavers.routes.ts';
 import { createReportRoutes } from './http/routes/reports.routes.ts';
 import { createLifecycleRoutes } from './http/routes/lifecycle.routes.ts';
+import { createCoverageRoutes } from './http/routes/coverage.routes.ts';
 import { createDeliveryService } from './outbox/deliveries.service.ts';
 import { createLeases } from './scheduler/leases.ts';
 import { createScimGroupService } from './scim/groups/scim-groups.service.ts';
@@ -179,6 +180,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   api.route('/', createRequestRoutes(services));
   api.route('/', createAssessmentRoutes(services));
   api.route('/', createLifecycleRoutes(services));
+  api.route('/', createCoverageRoutes(services));
   api.route('/', createSyncRoutes(services));
   api.route('/', createDeliveryRoutes(services));
   api.route('/', createTokenRoutes(services));

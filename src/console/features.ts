@@ -2,7 +2,10 @@ import { signInFeature } from './auth/sign-in.tsx';
 import type { ConsoleFeature } from './console.tsx';
 import { auditorFeature } from './pages/auditor.tsx';
 import { coordinatorFeature } from './pages/coordinator.tsx';
+import { coverageFeature } from './pages/coverage.tsx';
 import { dashboardFeature } from './pages/dashboard.tsx';
+import { draftReviewFeature } from './pages/draft-review.tsx';
+import { exceptionsFeature } from './pages/exceptions.tsx';
 import { deputiesFeature } from './pages/deputies.tsx';
 import { homeFeature, notFoundFeature } from './pages/home.tsx';
 import { leaverCaseFeature } from './pages/leaver-case.tsx';
@@ -18,7 +21,8 @@ import { workersFeature } from './pages/workers.tsx';
  */
 export function consoleFeatures(): ConsoleFeature[] {
   return [
-    signInFeature(), homeFeature(), dashboardFeature(), coordinatorFeature(), leaverCaseFeature(), requestsFeature(), deputiesFeature(), selfRequestFeature(), workerFeature(),
+    signInFeature(), homeFeature(), dashboardFeature(), coordinatorFeature(), coverageFeature(), exceptionsFeature(), leaverCaseFeature(), draftReviewFeature(), requestsFeature(),
+    deputiesFeature(), selfRequestFeature(), workerFeature(),
     workersFeature(), auditorFeature(), usersFeature(), notFoundFeature(),
   ];
 }

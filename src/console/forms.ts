@@ -50,3 +50,10 @@ export function refusalMessage(error: unknown): string {
   if (error instanceof AppError && error.status < 500) return error.message;
   throw error;
 }
+
+/** A refusal shown next to the field it is about (found by its error code), or above the form. */
+export function refusalState(error: unknown, fieldByCode: Partial<Record<string, string>>): { errors: FieldErrors } | { message: string } {
+  const message = refusalMessage(error);
+  const field = error instanceof AppError ? fieldByCode[error.code] : undefined;
+  return field ? { errors: { [field]: message } } : { message };
+}

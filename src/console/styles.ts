@@ -30,7 +30,7 @@ form.inline{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end;margin:.5
 .field{margin-bottom:.9rem}
 .field label,.field legend{display:block;font-weight:600}
 .field .hint{color:#4a5561;font-size:.9rem}
-input[type=text],input[type=password],input[type=email],input[type=date],input[type=search],select,textarea{font:inherit;padding:.4rem;border:1px solid #6b7785;border-radius:3px;width:100%;max-width:30rem;background:#fff}
+input[type=text],input[type=password],input[type=email],input[type=date],input[type=search],input[type=number],select,textarea{font:inherit;padding:.4rem;border:1px solid #6b7785;border-radius:3px;width:100%;max-width:30rem;background:#fff}
 form.inline input,form.inline select{width:auto}
 textarea{min-height:4rem}
 fieldset{border:1px solid #d5dbe2;margin:0 0 .9rem;padding:.5rem .75rem}

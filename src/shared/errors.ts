@@ -82,6 +82,7 @@ export const statusByCode = {
   'leave.not_found': 404,
   'leave.overlap': 409,
   'leave.not_changeable': 409,
+  'coverage.not_found': 404,
   'coverage.not_applicable': 422,
   'internal': 500,
 } as const;

@@ -1,3 +1,5 @@
+import { AppError } from './errors.ts';
+
 /** Every list is paged; the cursor is opaque to clients. */
 export interface Page<T> {
   items: T[];
@@ -19,6 +21,15 @@ export function encodeCursor(lastKey: string): string {
 export function decodeCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
   return Buffer.from(cursor, 'base64url').toString('utf8');
+}
+
+/** A cursor whose key is two parts joined by `|` (a sort value, then the id); one this list did not give out is refused. */
+export function decodeKeyPair(cursor: string | undefined): [string, string] | undefined {
+  const text = decodeCursor(cursor);
+  if (text === undefined) return undefined;
+  const [first, id] = text.split('|');
+  if (first && id) return [first, id];
+  throw new AppError('request.invalid', 'The cursor is not one this list gave out; start again without it.', [{ field: 'query.cursor', message: 'Unknown cursor.' }]);
 }
 
 /** Builds a page from `limit + 1` fetched rows, so the next cursor exists only when more rows do. */

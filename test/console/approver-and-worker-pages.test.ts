@@ -8,7 +8,7 @@ import { missingTools, chromiumPath } from '../helpers/system-tools.ts';
 import { addConsoleUser, registerWorker, screenshot, serveConsole, setUpAgency, useChromium } from './console-kit.ts';
 
 describe("an approver's deputies, a worker's own request and the leaver case link, in Chromium", { skip: missingTools(chromiumPath) }, () => {
-  const as = useChromium();
+  const { as } = useChromium();
 
   describeEachDatabase('approver and worker pages', (current) => {
     it('lets an approver name a deputy who then decides in their place, shows each wrong field next to it, and ends the delegation', async () => {

@@ -1,30 +1,10 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { createRequestSchema } from '../../src/domain/requests/requests.schemas.ts';
 import { describeEachDatabase } from '../helpers/databases.ts';
-import { createTestKit, type TestKit } from '../helpers/kit.ts';
+import { createTestKit } from '../helpers/kit.ts';
 import { addConsoleUser, password, registerWorker, setUpAgency } from './console-kit.ts';
-
-/** A cookie jar over the in-process app, posting forms the way a browser does. */
-function browserLike(kit: TestKit) {
-  const cookies = new Map<string, string>();
-  async function request(method: string, path: string, form?: Record<string, string>) {
-    const headers: Record<string, string> = { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
-    if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const response = await kit.app.request(path, { method, headers, ...(form ? { body: new URLSearchParams(form).toString() } : {}) });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair] = cookie.split(';');
-      const [name, value] = (pair ?? '').split('=');
-      if (name) cookies.set(name, value ?? '');
-    }
-    return { status: response.status, headers: response.headers, html: await response.text() };
-  }
-  const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-  async function signIn(login: string) {
-    const page = await request('GET', '/sign-in');
-    return request('POST', '/sign-in', { _csrf: csrfOf(page.html), login, password, next: '/' });
-  }
-  return { request, csrfOf, signIn };
-}
+import { browserLike } from './form-client.ts';
 
 describeEachDatabase('console over HTTP', (current) => {
   it('sends the security headers on console pages, and leaves the API its JSON errors', async () => {
@@ -109,6 +89,38 @@ describeEachDatabase('console over HTTP', (current) => {
     assert.match(found.html, /<td>Nel Newbie<\/td>/);
     const none = await coordinator.request('GET', '/requests?worker=newbie01&status=pending');
     assert.match(none.html, /No requests match./);
+  });
+
+  it("refuses a worker the agency's request list and a colleague's request page, and lets the approver open it", async () => {
+    const kit = createTestKit(current());
+    const s = await setUpAgency(kit);
+    const joiner = await registerWorker(kit, s.agency.id, s.cpsUnit, 'newbie01', 'Nel', 'Newbie', { supervisorId: s.supervisor.id });
+    const colleague = await registerWorker(kit, s.agency.id, s.cpsUnit, 'colly01', 'Col', 'League');
+    await addConsoleUser(kit, 'monroe-colleague', 'worker', s.agency.id, colleague.id);
+    const request = await kit.services.requests.create(kit.system, s.agency.id, createRequestSchema.parse({ subjectWorkerId: joiner.id, applicationId: s.application, justification: 'Joins CPS intake', items: [{ kind: 'function', functionId: s.caseworkerFn }] }));
+
+    const worker = browserLike(kit);
+    await worker.signIn('monroe-colleague');
+    const list = await worker.request('GET', '/requests');
+    assert.equal(list.status, 403);
+    assert.match(list.html, /list only the access requests about yourself/);
+    assert.doesNotMatch(list.html, /Nel Newbie/);
+    const page = await worker.request('GET', `/requests/${request.id}`);
+    assert.equal(page.status, 404);
+    assert.doesNotMatch(page.html, /Nel Newbie/);
+
+    const supervisor = browserLike(kit);
+    await supervisor.signIn(s.users.supervisor.login);
+    const view = await supervisor.request('GET', `/requests/${request.id}`);
+    assert.equal(view.status, 200);
+    assert.match(view.html, /Access request for Nel Newbie/);
+    assert.match(view.html, /Record my decision/);
+
+    const lanAdmin = browserLike(kit);
+    await lanAdmin.signIn(s.users.lanAdmin.login);
+    const dashboard = await lanAdmin.request('GET', '/dashboard');
+    assert.match(dashboard.html, /requests in flight/);
+    assert.doesNotMatch(dashboard.html, /href="\/requests/);
   });
 
   it('pages and searches the queue of new workers', async () => {

@@ -3,12 +3,14 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { createApp } from '../../src/app.ts';
 import type { OidcSettings } from '../../src/console/env.ts';
 import type { DatabaseHandle } from '../../src/db/database.ts';
 import type { Role } from '../../src/db/schema.ts';
 import { registerWorkerSchema } from '../../src/domain/workers/workers.schemas.ts';
+import { lifecycleTimerJobs } from '../../src/scheduler/lifecycle-jobs.ts';
+import { createTimers } from '../../src/scheduler/timers.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { addApplication, addFunction, addUnit, createAgency } from '../helpers/fixtures.ts';
@@ -31,7 +33,7 @@ export async function serveConsole(handle: DatabaseHandle, options: { oidc?: (pu
   return { kit, url, close };
 }
 
-export function launchChromium(): Promise<Browser> {
+function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -39,10 +41,11 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /**
- * One Chromium for the enclosing describe, launched before its tests and closed after them.
- * `as` opens a browser of its own (own cookies) signed in as the user, so roles never share a session.
+ * Chromium for the tests of one describe block: launched before them, closed after. Each page has
+ * its own browser context (its own cookies), so each role signs in separately; `prepare` sets up
+ * every context (e.g. routes to abort).
  */
-export function useChromium() {
+export function useChromium(prepare?: (context: BrowserContext) => Promise<unknown>) {
   let browser: Browser | undefined;
   before(async () => {
     browser = await launchChromium();
@@ -50,14 +53,20 @@ export function useChromium() {
   after(async () => {
     await browser?.close();
   });
-  return async function as(url: string, login: string, secret = password): Promise<Page> {
-    if (!browser) throw new Error('Chromium is not running: call useChromium() inside a describe.');
+  async function newPage(): Promise<Page> {
+    if (!browser) throw new Error('Chromium did not start.');
     const context = await browser.newContext();
     context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    await signIn(page, url, login, secret);
+    await prepare?.(context);
+    return context.newPage();
+  }
+  /** A new page (a browser of its own) signed in as `login` through the sign-in form. */
+  async function as(baseUrl: string, login: string, secret = password): Promise<Page> {
+    const page = await newPage();
+    await signIn(page, baseUrl, login, secret);
     return page;
-  };
+  }
+  return { newPage, as };
 }
 
 /** A console user with a password, optionally the given worker. */
@@ -80,10 +89,7 @@ export async function setUpAgency(kit: TestKit, code = 'MONROE') {
   const application = await addApplication(kit, 'CONNECTIONS');
   const caseworkerFn = await addFunction(kit, application, 'CPS CASEWORKER', ['Case Search']);
   await kit.db.updateTable('business_functions').set({ risk_level: 'medium' }).where('id', '=', caseworkerFn).execute();
-  const at = kit.clock.now().toISOString();
-  const templateId = newId();
-  await kit.db.insertInto('access_templates').values({ id: templateId, agency_id: agency.id, application_id: application, job_type: 'cps_caseworker', name: 'CPS caseworker', created_at: at, updated_at: at }).execute();
-  await kit.db.insertInto('template_functions').values({ template_id: templateId, function_id: caseworkerFn }).execute();
+  await addJobTemplate(kit, agency.id, application, 'cps_caseworker', [caseworkerFn]);
   const lower = code.toLowerCase();
   const supervisor = await registerWorker(kit, agency.id, cpsUnit, `${lower}sup01`, 'Sam', 'Supervisor');
   const coordinatorA = await registerWorker(kit, agency.id, cpsUnit, `${lower}coa01`, 'Cora', 'Coordinator');
@@ -96,6 +102,21 @@ export async function setUpAgency(kit: TestKit, code = 'MONROE') {
     auditor: await addConsoleUser(kit, `${lower}-audit`, 'auditor', agency.id),
   };
   return { agency, cpsUnit, application, caseworkerFn, supervisor, coordinatorA, coordinatorB, users };
+}
+
+/** The agency's access template for a job type: the functions the job needs. */
+export async function addJobTemplate(kit: TestKit, agencyId: string, applicationId: string, jobType: string, functionIds: string[]): Promise<void> {
+  const at = kit.clock.now().toISOString();
+  const templateId = newId();
+  await kit.db.insertInto('access_templates').values({ id: templateId, agency_id: agencyId, application_id: applicationId, job_type: jobType, name: jobType.replaceAll('_', ' '), created_at: at, updated_at: at }).execute();
+  await kit.db.insertInto('template_functions').values(functionIds.map((functionId) => ({ template_id: templateId, function_id: functionId }))).execute();
+}
+
+/** One tick of every lifecycle timer (movers, removals, leave dates, expiries) at the kit's clock, as `gatehouse serve` runs them. */
+export async function runLifecycleTimers(kit: TestKit): Promise<void> {
+  const timers = createTimers({ leases: kit.services.leases, clock: kit.clock, logger: createLogger('silent'), owner: 'console-story', jobs: lifecycleTimerJobs(kit.services) });
+  await timers.start();
+  timers.stop();
 }
 
 /** Signs in through the sign-in form, as a person would: labels, not selectors. */

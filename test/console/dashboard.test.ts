@@ -16,7 +16,7 @@ async function grantTo(kit: TestKit, workerId: string, functionId: string) {
 }
 
 describe('the dashboard, in Chromium', { skip: missingTools(chromiumPath) }, () => {
-  const as = useChromium();
+  const { as } = useChromium();
 
   describeEachDatabase('dashboard page', (current) => {
     it('shows requests by status over time, leaver times, overdue removals and access beyond template, with their numbers', async () => {

@@ -4,30 +4,8 @@ import { calendarDateAt } from '../../src/shared/dates.ts';
 import { describeEachDatabase } from '../helpers/databases.ts';
 import { addUnit, addWorkItem, createAgency } from '../helpers/fixtures.ts';
 import { createTestKit, type TestKit } from '../helpers/kit.ts';
-import { password, registerWorker, setUpAgency } from './console-kit.ts';
-
-/** A cookie jar over the in-process app, posting forms the way a browser does. */
-function browserLike(kit: TestKit) {
-  const cookies = new Map<string, string>();
-  async function request(method: string, path: string, form?: Record<string, string>) {
-    const headers: Record<string, string> = { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
-    if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const response = await kit.app.request(path, { method, headers, ...(form ? { body: new URLSearchParams(form).toString() } : {}) });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair] = cookie.split(';');
-      const [name, value] = (pair ?? '').split('=');
-      if (name) cookies.set(name, value ?? '');
-    }
-    return { status: response.status, headers: response.headers, html: await response.text() };
-  }
-  const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-  async function signIn(login: string) {
-    const page = await request('GET', '/sign-in');
-    return request('POST', '/sign-in', { _csrf: csrfOf(page.html), login, password, next: '/' });
-  }
-  const cookieHeader = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  return { request, csrfOf, signIn, cookieHeader };
-}
+import { registerWorker, setUpAgency } from './console-kit.ts';
+import { browserLike } from './form-client.ts';
 
 type Agency = Awaited<ReturnType<typeof setUpAgency>>;
 

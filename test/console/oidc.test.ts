@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import Provider from 'oidc-provider';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describeEachDatabase } from '../helpers/databases.ts';
 import { chromiumPath, missingTools } from '../helpers/system-tools.ts';
-import { launchChromium, screenshot, serveConsole, setUpAgency } from './console-kit.ts';
+import { screenshot, serveConsole, setUpAgency, useChromium } from './console-kit.ts';
 
 const clientSecret = 'a client secret for the test provider';
 
@@ -33,21 +33,8 @@ async function startProvider() {
 }
 
 describe('console single sign-on with an in-process OpenID Connect provider', { skip: missingTools(chromiumPath) }, () => {
-  let browser: Browser;
-  before(async () => {
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext();
-    context.setDefaultTimeout(10_000);
-    // The provider's development login page imports a web font; there is no network here.
-    await context.route(/fonts\.googleapis\.com/, (route) => route.abort());
-    return context.newPage();
-  }
+  // The provider's development login page imports a web font; there is no network here.
+  const { newPage } = useChromium((context) => context.route(/fonts\.googleapis\.com/, (route) => route.abort()));
 
   async function signInAtProvider(page: Page, consoleUrl: string, login: string): Promise<void> {
     await page.goto(`${consoleUrl}/sign-in`);

@@ -1,25 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { describeEachDatabase } from '../helpers/databases.ts';
 import { chromiumPath, missingTools } from '../helpers/system-tools.ts';
-import { addConsoleUser, launchChromium, password, registerWorker, screenshot, serveConsole, setUpAgency, signIn } from './console-kit.ts';
+import { addConsoleUser, password, registerWorker, screenshot, serveConsole, setUpAgency, signIn, useChromium } from './console-kit.ts';
 import { createAgency, addUnit } from '../helpers/fixtures.ts';
 
 describe('console sign-in and refusals in Chromium', { skip: missingTools(chromiumPath) }, () => {
-  let browser: Browser;
-  before(async () => {
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext();
-    context.setDefaultTimeout(10_000);
-    return context.newPage();
-  }
+  const { newPage } = useChromium();
 
   describeEachDatabase('console security', (current) => {
     it('locks a user out after five wrong passwords for 15 minutes, and an administrator reset lifts it', async () => {

@@ -1,5 +1,6 @@
 import type { RequestStatus } from '../../db/schema.ts';
 import type { Actor } from '../../domain/auth/actor.ts';
+import { hasPermission } from '../../domain/auth/permissions.ts';
 import type { AgencyDashboard, CountedLabel, LeaverTimesSummary } from '../../domain/dashboard/dashboard.service.ts';
 import type { DurationStats } from '../../domain/reports/percentiles.ts';
 import { AppError } from '../../shared/errors.ts';
@@ -135,7 +136,7 @@ export function dashboardFeature(): ConsoleFeature {
             <div class="cards">
               <div class="card"><div class="number">{stats.workers.total}</div>workers ({stats.workers.enabled} enabled)</div>
               <div class="card"><div class="number">{stats.awaitingAssessment}</div><a href="/queue">new workers awaiting assessment</a></div>
-              <div class="card"><div class="number">{stats.requestsByStatus.pending ?? 0}</div><a href="/requests?status=pending">requests in flight</a></div>
+              <div class="card"><div class="number">{stats.requestsByStatus.pending ?? 0}</div>{hasPermission(ctx.actor, 'requests.read', agency.id) ? <a href="/requests?status=pending">requests in flight</a> : 'requests in flight'}</div>
               <div class="card"><div class="number">{stats.pendingBeyondTemplate}</div>pending items beyond the job template</div>
             </div>
             <h2 id="requests-over-time">Access requests by status over time</h2>

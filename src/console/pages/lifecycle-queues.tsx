@@ -6,22 +6,33 @@ import { fullName, shortDate, workersById } from '../lookups.ts';
 import { Badge, Pager } from '../ui.tsx';
 
 /**
- * The security coordinator's lifecycle queues: grants a move scheduled for removal, and leavers
- * whose accounts wait to be end-dated with what still blocks them. Late rows show in red.
+ * The security coordinator's lifecycle queues: access requests Gatehouse proposed (a mover's new
+ * job) waiting to be reviewed, grants a move scheduled for removal, and leavers whose accounts
+ * wait to be end-dated with what still blocks them. Late rows show in red.
  */
 export async function lifecycleQueues(c: Context<ConsoleEnv>, tools: ConsoleTools, agency: Agency) {
   const ctx = requireContext(c);
   const removalCursor = c.req.query('removals') || undefined;
   const leaverCursor = c.req.query('leavers') || undefined;
+  const draftCursor = c.req.query('drafts') || undefined;
   // The queue page's other lists keep their place when these page on.
   const kept = { q: c.req.query('q') || undefined, new: c.req.query('new') || undefined, flight: c.req.query('flight') || undefined };
+  const drafts = await tools.services.requests.list(ctx, agency.id, { status: 'draft', limit: 25, cursor: draftCursor });
   const removals = await tools.services.movers.listRemovals(ctx, agency.id, { status: 'scheduled', overdue: false, limit: 25, cursor: removalCursor });
   const leavers = await tools.services.leavers.list(ctx, agency.id, { status: 'open', limit: 25, cursor: leaverCursor });
-  const names = await workersById(tools.services, ctx, removals.items.map((r) => r.workerId));
+  const names = await workersById(tools.services, ctx, [...drafts.items.map((r) => r.subjectWorkerId), ...removals.items.map((r) => r.workerId)]);
   return (
     <>
+      <h2 id="drafts">Proposed requests to review</h2>
+      <p>After a job change Gatehouse proposes what the new job's template needs; nothing is asked of the approvers until you submit it.</p>
+      {drafts.items.length === 0 ? <p>No proposed request waits for review.</p> : (
+        <ul aria-labelledby="drafts">
+          {drafts.items.map((r) => <li><a href={`/requests/${r.id}/review`}>Review the proposed access for {fullName(names.get(r.subjectWorkerId))}</a> ({shortDate(r.createdAt)})</li>)}
+        </ul>
+      )}
+      <Pager path="/queue" params={{ ...kept, removals: removalCursor, leavers: leaverCursor }} nextCursor={drafts.nextCursor} first={!draftCursor} cursorName="drafts" />
       <h2 id="removals-due">Removals due</h2>
-      <p>Business functions outside a mover's new job template; each is removed at its deadline unless an exception keeps it.</p>
+      <p>Business functions outside a mover's new job template; each is removed at its deadline unless an exception keeps it (<a href="/exceptions#request">request a keep exception</a>). High-risk functions are removed at once and do not wait here.</p>
       {removals.items.length === 0 ? <p>No removal is scheduled.</p> : (
         <div class="table-wrap">
           <table aria-labelledby="removals-due">
@@ -40,7 +51,7 @@ export async function lifecycleQueues(c: Context<ConsoleEnv>, tools: ConsoleTool
           </table>
         </div>
       )}
-      <Pager path="/queue" params={{ ...kept, leavers: leaverCursor }} nextCursor={removals.nextCursor} first={!removalCursor} cursorName="removals" />
+      <Pager path="/queue" params={{ ...kept, drafts: draftCursor, leavers: leaverCursor }} nextCursor={removals.nextCursor} first={!removalCursor} cursorName="removals" />
       <h2 id="leavers-due">Leavers to end-date</h2>
       <p>End-dating waits until the leaver owns no open case or to-do; reassign their work from the case page.</p>
       {leavers.items.length === 0 ? <p>No leaver waits to be end-dated.</p> : (
@@ -60,7 +71,9 @@ export async function lifecycleQueues(c: Context<ConsoleEnv>, tools: ConsoleTool
           </table>
         </div>
       )}
-      <Pager path="/queue" params={{ ...kept, removals: removalCursor }} nextCursor={leavers.nextCursor} first={!leaverCursor} cursorName="leavers" />
+      <Pager path="/queue" params={{ ...kept, drafts: draftCursor, removals: removalCursor }} nextCursor={leavers.nextCursor} first={!leaverCursor} cursorName="leavers" />
+      <h2>Absences and exceptions</h2>
+      <p><a href="/coverage">Coverage for absences</a>: give a colleague a leave's units, or end it early. <a href="/exceptions">Access exceptions</a>: what is kept or held outside the job template, and until when.</p>
     </>
   );
 }

@@ -96,6 +96,7 @@ async function requestPage(c: Context<ConsoleEnv>, tools: ConsoleTools, state: F
         <dt>Submitted</dt><dd>{shortDate(request.submittedAt)}</dd>
         {request.failure ? <><dt>Failure</dt><dd>{request.failure}</dd></> : null}
       </dl>
+      {request.status === 'draft' ? <p><a href={`/requests/${request.id}/review`}>Review this draft and submit it for approval</a></p> : null}
       {request.sodConflicts.length > 0 ? (
         <div class="warn" role="note">
           <strong>Separation of duties warning</strong>

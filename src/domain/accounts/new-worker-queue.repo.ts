@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
+import { workerNameOrLoginStartsWith } from '../../db/worker-search.ts';
 
 export interface QueueEntry {
   accountId: string;
@@ -11,10 +11,6 @@ export interface QueueEntry {
   openedAt: string;
 }
 
-function likePrefix(text: string): string {
-  return `${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 /** Active accounts in the holding unit with their workers, by account id, optionally by name or login prefix. */
 export async function listHoldingAccounts(db: Executor, query: { agencyId: string; holdingUnitId: string; search?: string | undefined; afterId?: string | undefined; limit: number }): Promise<QueueEntry[]> {
   let q = db
@@ -24,16 +20,7 @@ export async function listHoldingAccounts(db: Executor, query: { agencyId: strin
     .where('a.agency_id', '=', query.agencyId)
     .where('a.unit_id', '=', query.holdingUnitId)
     .where('a.status', '=', 'active');
-  if (query.search) {
-    const pattern = likePrefix(query.search);
-    q = q.where((eb) =>
-      eb.or([
-        sql<boolean>`lower(${eb.ref('w.last_name')}) like ${pattern} escape '\\'`,
-        sql<boolean>`lower(${eb.ref('w.first_name')}) like ${pattern} escape '\\'`,
-        sql<boolean>`${eb.ref('w.login_key')} like ${pattern} escape '\\'`,
-      ]),
-    );
-  }
+  if (query.search) q = q.where(workerNameOrLoginStartsWith('w', query.search));
   if (query.afterId) q = q.where('a.id', '>', query.afterId);
   return q.orderBy('a.id').limit(query.limit).execute();
 }

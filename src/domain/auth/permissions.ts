@@ -33,8 +33,12 @@ const rolesByPermission = {
   'sources.read': staff,
   'sources.write': ['state_admin', 'lan_admin'],
   'sync.run': ['state_admin', 'lan_admin'],
-  'requests.create': everyone,
-  'requests.read': everyone,
+  // Anyone may ask for access for themselves and read the requests they take part in (see
+  // request-readers.ts); asking for a colleague and reading every request of the agency is staff work.
+  'requests.create': ['state_admin', 'security_coordinator'],
+  'requests.create_own': everyone,
+  'requests.read': ['state_admin', 'security_coordinator', 'auditor'],
+  'requests.read_own': everyone,
   'requests.decide': everyone,
   'requests.manage': ['state_admin', 'security_coordinator'],
   'approvals.read': everyone,
@@ -66,12 +70,13 @@ export function hasPermission(actor: Actor, permission: Permission, agencyId: st
 
 /**
  * Throws unless the actor may do `permission` in the agency. An actor with no role there gets the
- * resource's own not-found error, so another agency's data is indistinguishable from none.
+ * resource's own not-found error, so another agency's data is indistinguishable from none;
+ * `refusal` replaces the generic message when the caller can say how to put it right.
  */
-export function authorize(actor: Actor, permission: Permission, agencyId: string, notFound: ErrorCode, what: string): void {
+export function authorize(actor: Actor, permission: Permission, agencyId: string, notFound: ErrorCode, what: string, refusal?: string): void {
   if (hasPermission(actor, permission, agencyId)) return;
   if (!canSeeAgency(actor, agencyId)) throw new AppError(notFound, `No ${what} with that id.`);
-  throw new AppError('auth.forbidden', `Your roles do not allow ${permission.replace('.', ' ')} in this agency. Ask a state administrator for the role you need.`);
+  throw new AppError('auth.forbidden', refusal ?? `Your roles do not allow ${permission.replace('.', ' ')} in this agency. Ask a state administrator for the role you need.`);
 }
 
 /** The agencies in which the actor may do `permission`; `'all'` for a state-wide role. */

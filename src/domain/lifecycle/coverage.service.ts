@@ -3,7 +3,9 @@ import type { LeavesTable } from '../../db/schema.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, assertThat } from '../../shared/errors.ts';
 import { isId, newId } from '../../shared/ids.ts';
+import { type Page, type PageRequest, decodeKeyPair, toPage } from '../../shared/page.ts';
 import { listAccounts } from '../accounts/accounts.repo.ts';
+import { findAgency } from '../agencies/agencies.repo.ts';
 import type { AuditEntry, AuditLog } from '../audit/audit.service.ts';
 import { type RequestContext, systemContext } from '../auth/actor.ts';
 import { authorize } from '../auth/permissions.ts';
@@ -11,7 +13,7 @@ import { findGrant, findUnitAgency } from '../grants/grants.repo.ts';
 import type { GrantService } from '../grants/grants.service.ts';
 import { findWorker } from '../workers/workers.repo.ts';
 import * as repo from './leaves.repo.ts';
-import type { Coverage, CreateCoverageInput } from './lifecycle.schemas.ts';
+import type { Coverage, CoverageListItem, CreateCoverageInput } from './lifecycle.schemas.ts';
 import { runEach } from './run-each.ts';
 
 export type CoverageService = ReturnType<typeof createCoverageService>;
@@ -72,6 +74,32 @@ export function createCoverageService(deps: { db: Database; clock: Clock; audit:
   async function list(ctx: RequestContext, leaveId: string): Promise<Coverage[]> {
     const leave = await requireLeave(ctx, leaveId, 'grants.read');
     return repo.listCoverages(deps.db, leave.id);
+  }
+
+  /** The agency's coverage under way or still to start, by start, with both workers and the unit. */
+  async function listForAgency(ctx: RequestContext, agencyId: string, filter: PageRequest & { search?: string | undefined }): Promise<Page<CoverageListItem>> {
+    if (!isId(agencyId)) throw new AppError('agency.not_found', 'No agency with that id.');
+    authorize(ctx.actor, 'grants.read', agencyId, 'agency.not_found', 'agency');
+    if (!(await findAgency(deps.db, agencyId))) throw new AppError('agency.not_found', 'No agency with that id.');
+    const rows = await repo.listAgencyCoverages(deps.db, { agencyId, search: filter.search, after: decodeKeyPair(filter.cursor), limit: filter.limit + 1 });
+    const now = deps.clock.now().toISOString();
+    return toPage(rows.map((row) => ({ ...row, started: row.startsAt <= now })), filter.limit, (c) => `${c.startsAt}|${c.id}`);
+  }
+
+  /** Ends a coverage now, before the return date (or withdraws it before it starts): the colleague loses the unit at once. */
+  async function end(ctx: RequestContext, coverageId: string, reason: string): Promise<Coverage> {
+    const coverage = isId(coverageId) ? await repo.findCoverage(deps.db, coverageId) : undefined;
+    if (!coverage) throw new AppError('coverage.not_found', 'No coverage with that id.');
+    authorize(ctx.actor, 'accounts.write', coverage.agencyId, 'coverage.not_found', 'coverage');
+    const at = deps.clock.now().toISOString();
+    await deps.db.transaction().execute(async (trx) => {
+      assertThat(await repo.endActiveCoverage(trx, coverage.id, at), 'coverage.not_applicable', 'This coverage has ended already; nothing to end.');
+      const revoked = await revokeIfLive(trx, ctx, coverage.grantId, at, `Coverage ended early: ${reason}`);
+      await deps.audit.record(trx, ctx, [
+        { action: 'coverage.ended', subjectType: 'coverage', subjectId: coverage.id, agencyId: coverage.agencyId, reason, before: { status: 'active', endsAt: coverage.endsAt }, after: { status: 'ended', grantRevoked: revoked } },
+      ]);
+    });
+    return { ...coverage, status: 'ended', endedAt: at };
   }
 
   async function revokeIfLive(trx: Executor, ctx: RequestContext, grantId: string, at: string, reason: string): Promise<boolean> {
@@ -140,5 +168,5 @@ export function createCoverageService(deps: { db: Database; clock: Clock; audit:
     return { ended };
   }
 
-  return { create, list, endForLeaveInTransaction, moveWindowInTransaction, endDue };
+  return { create, list, listForAgency, end, endForLeaveInTransaction, moveWindowInTransaction, endDue };
 }

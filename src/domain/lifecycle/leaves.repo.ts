@@ -1,7 +1,8 @@
 import type { Updateable } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { CoveragesTable, LeaveStatus, LeavesTable } from '../../db/schema.ts';
-import type { Coverage, GrantSnapshot, Leave } from './lifecycle.schemas.ts';
+import { workerNameOrLoginStartsWith } from '../../db/worker-search.ts';
+import type { Coverage, CoverageListItem, GrantSnapshot, Leave } from './lifecycle.schemas.ts';
 
 function toLeave(row: LeavesTable): Leave {
   return {
@@ -80,6 +81,44 @@ export async function updateCoverage(db: Executor, id: string, patch: Updateable
 export async function listEndedCoverages(db: Executor, at: string, limit: number): Promise<Coverage[]> {
   const rows = await db.selectFrom('coverages').selectAll().where('status', '=', 'active').where('ends_at', '<=', at).orderBy('ends_at').limit(limit).execute();
   return rows.map(toCoverage);
+}
+
+export async function findCoverage(db: Executor, id: string): Promise<Coverage | undefined> {
+  const row = await db.selectFrom('coverages').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toCoverage(row);
+}
+
+/** Marks an active coverage ended at `at`; false when it had ended already. */
+export async function endActiveCoverage(db: Executor, id: string, at: string): Promise<boolean> {
+  const result = await db.updateTable('coverages').set({ status: 'ended', ended_at: at }).where('id', '=', id).where('status', '=', 'active').executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * An agency's active coverage (under way or still to start) with both workers and the unit, by
+ * start; `search` matches the start of either worker's name or login.
+ */
+export async function listAgencyCoverages(db: Executor, query: { agencyId: string; search?: string | undefined; after?: [string, string] | undefined; limit: number }): Promise<Omit<CoverageListItem, 'started'>[]> {
+  let q = db
+    .selectFrom('coverages as c')
+    .innerJoin('workers as absent', 'absent.id', 'c.absent_worker_id')
+    .innerJoin('workers as covering', 'covering.id', 'c.covering_worker_id')
+    .innerJoin('units as u', 'u.id', 'c.unit_id')
+    .selectAll('c')
+    .select([
+      'absent.first_name as absent_first', 'absent.last_name as absent_last', 'absent.login_id as absent_login',
+      'covering.first_name as covering_first', 'covering.last_name as covering_last', 'covering.login_id as covering_login', 'u.code as unit_code', 'u.name as unit_name',
+    ])
+    .where('c.agency_id', '=', query.agencyId)
+    .where('c.status', '=', 'active');
+  const { search, after } = query;
+  if (search) q = q.where((eb) => eb.or([workerNameOrLoginStartsWith('absent', search), workerNameOrLoginStartsWith('covering', search)]));
+  if (after) q = q.where((eb) => eb(eb.refTuple('c.starts_at', 'c.id'), '>', eb.tuple(after[0], after[1])));
+  const rows = await q.orderBy('c.starts_at').orderBy('c.id').limit(query.limit).execute();
+  return rows.map((row) => ({
+    ...toCoverage(row), absentWorkerName: `${row.absent_first} ${row.absent_last}`, absentLoginId: row.absent_login,
+    coveringWorkerName: `${row.covering_first} ${row.covering_last}`, coveringLoginId: row.covering_login, unitCode: row.unit_code, unitName: row.unit_name,
+  }));
 }
 
 /**

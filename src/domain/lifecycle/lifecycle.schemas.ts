@@ -137,6 +137,26 @@ export const createCoverageSchema = z
 
 export type CreateCoverageInput = z.infer<typeof createCoverageSchema>;
 
+export const coverageListItemSchema = coverageSchema
+  .extend({
+    absentWorkerName: z.string(),
+    absentLoginId: z.string(),
+    coveringWorkerName: z.string(),
+    coveringLoginId: z.string(),
+    unitCode: z.string(),
+    unitName: z.string(),
+    started: z.boolean().openapi({ description: 'The leave, and so the coverage, has begun; false: it is still to come.' }),
+  })
+  .openapi('CoverageListItem');
+
+export type CoverageListItem = z.infer<typeof coverageListItemSchema>;
+
+export const coverageListQueryShape = {
+  search: z.string().trim().max(100).optional().openapi({ param: { name: 'search', in: 'query' }, description: "Start of the absent or covering worker's first name, last name or login id." }),
+};
+
+export const endCoverageSchema = z.strictObject({ reason }).openapi('EndCoverage');
+
 export const exceptionKinds = ['keep', 'hold'] as const;
 export const exceptionStatuses = ['requested', 'active', 'expired', 'rejected'] as const;
 

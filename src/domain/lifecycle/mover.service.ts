@@ -4,7 +4,7 @@ import type { Clock } from '../../shared/clock.ts';
 import { addBusinessDays } from '../../shared/dates.ts';
 import { AppError } from '../../shared/errors.ts';
 import { isId, newId } from '../../shared/ids.ts';
-import { type Page, type PageRequest, decodeCursor, toPage } from '../../shared/page.ts';
+import { type Page, type PageRequest, decodeKeyPair, toPage } from '../../shared/page.ts';
 import { listAccounts } from '../accounts/accounts.repo.ts';
 import type { Account } from '../accounts/accounts.schemas.ts';
 import { findAgency } from '../agencies/agencies.repo.ts';
@@ -27,14 +27,6 @@ const batchSize = 200;
 export interface RemovalListFilter extends PageRequest {
   status?: ScheduledRemoval['status'] | undefined;
   overdue: boolean;
-}
-
-function decodeRemovalKey(cursor: string | undefined): [string, string] | undefined {
-  const text = decodeCursor(cursor);
-  if (text === undefined) return undefined;
-  const [dueAt, id] = text.split('|');
-  if (dueAt && id) return [dueAt, id];
-  throw new AppError('request.invalid', 'The cursor is not one this list gave out; start again without it.', [{ field: 'query.cursor', message: 'Unknown cursor.' }]);
 }
 
 export type MoverService = ReturnType<typeof createMoverService>;
@@ -216,7 +208,7 @@ export function createMoverService(deps: {
     await requireAgency(ctx, agencyId, 'grants.read');
     const now = deps.clock.now().toISOString();
     const rows = await repo.listRemovals(deps.db, {
-      agencyId, status: filter.status, overdueAt: filter.overdue ? now : undefined, after: decodeRemovalKey(filter.cursor), limit: filter.limit + 1,
+      agencyId, status: filter.status, overdueAt: filter.overdue ? now : undefined, after: decodeKeyPair(filter.cursor), limit: filter.limit + 1,
     }, now);
     return toPage(rows, filter.limit, (r) => `${r.dueAt}|${r.id}`);
   }

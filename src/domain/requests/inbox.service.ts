@@ -1,12 +1,10 @@
 import type { Database } from '../../db/database.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { calendarDateAt } from '../../shared/dates.ts';
 import { AppError, assertThat } from '../../shared/errors.ts';
 import { type Page, type PageRequest, decodeCursor, toPage } from '../../shared/page.ts';
-import { findAgency } from '../agencies/agencies.repo.ts';
-import { findDelegatorsOn, findPerson } from '../approvals/approvals.repo.ts';
+import { findPerson } from '../approvals/approvals.repo.ts';
 import type { RequestContext } from '../auth/actor.ts';
-import { authorize, hasPermission } from '../auth/permissions.ts';
+import { authorize } from '../auth/permissions.ts';
 import { findTemplateFor } from '../templates/templates.repo.ts';
 import * as inbox from './inbox.repo.ts';
 import type { InboxItem } from './inbox.schemas.ts';
@@ -43,12 +41,6 @@ export type InboxService = ReturnType<typeof createInboxService>;
 
 /** What waits for an approver's decision, with what they need to decide it. */
 export function createInboxService(deps: { db: Database; clock: Clock; workflow: RequestWorkflow }) {
-  /** The seats the worker fills today: their own, and those of approvers who named them deputy. */
-  async function seatsOf(worker: { id: string; agencyId: string }, now: Date): Promise<string[]> {
-    const agency = await findAgency(deps.db, worker.agencyId);
-    return [worker.id, ...(await findDelegatorsOn(deps.db, worker.id, calendarDateAt(now, agency?.timeZone ?? 'UTC')))];
-  }
-
   async function heldGrantsOf(header: RequestHeader, jobType: string, now: string): Promise<HeldGrant[]> {
     const template = new Set((await findTemplateFor(deps.db, header.agencyId, header.applicationId, jobType)) ?? []);
     return (await inbox.listHeldGrants(deps.db, header.accountId, now)).map((g) => ({ ...g, inTemplate: g.kind !== 'function' || template.has(g.functionId ?? '') }));
@@ -89,7 +81,7 @@ export function createInboxService(deps: { db: Database; clock: Clock; workflow:
     if (!worker) throw new AppError('worker.not_found', 'The worker your sign-in is linked to no longer exists.');
     authorize(ctx.actor, 'requests.decide', worker.agencyId, 'worker.not_found', 'worker');
     const now = deps.clock.now();
-    const seats = await seatsOf(worker, now);
+    const seats = await deps.workflow.seatsOf(deps.db, worker.agencyId, worker.id);
     const rows = await inbox.listWaiting(deps.db, { workerId, agencyId: worker.agencyId, seats, afterId: decodeCursor(page.cursor), limit: page.limit + 1 });
     return { rows: rows.slice(0, page.limit), seats, now, nextCursor: toPage(rows, page.limit, (r) => r.requestId).nextCursor };
   }
@@ -121,21 +113,14 @@ export function createInboxService(deps: { db: Database; clock: Clock; workflow:
     return { items, nextCursor };
   }
 
-  /**
-   * One request for whoever may read access in its agency, the worker it is about, its requester,
-   * or an approver (or deputy) named on a stage; anyone else is told it does not exist.
-   */
+  /** One request for whoever may read it (see request-readers.ts); anyone else is told it does not exist. */
   async function view(ctx: RequestContext, requestId: string): Promise<RequestView> {
-    const header = await deps.workflow.requireRequest(deps.db, ctx, requestId, 'requests.read');
+    const { header, stages, seatsToday } = await deps.workflow.requireReadable(deps.db, ctx, requestId);
     const items = await repo.listItems(deps.db, header.id);
-    const stages = await repo.listStages(deps.db, header.id);
     const now = deps.clock.now();
-    const me = ctx.actor.workerId ? await findPerson(deps.db, ctx.actor.workerId) : undefined;
-    const seats = me ? await seatsOf(me, now) : [];
-    const involved = me !== undefined && (header.subjectWorkerId === me.id || header.requesterWorkerId === me.id);
-    const named = stages.some((s) => s.approverIds.some((id) => seats.includes(id)));
-    const mayRead = hasPermission(ctx.actor, 'access.read', header.agencyId) || involved || header.requesterPrincipalId === ctx.actor.principalId || named;
-    if (!mayRead) throw new AppError('request.not_found', 'No access request with that id.');
+    const seats = await seatsToday();
+    const me = ctx.actor.workerId;
+    const involved = me !== null && (header.subjectWorkerId === me || header.requesterWorkerId === me);
     const subject = await inbox.findSubjectSummary(deps.db, header.subjectWorkerId);
     if (!subject) throw new AppError('worker.not_found', 'The worker this request is about no longer exists.');
     const heldGrants = await heldGrantsOf(header, subject.jobType, now.toISOString());

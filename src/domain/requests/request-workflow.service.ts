@@ -18,8 +18,17 @@ import type { GrantService } from '../grants/grants.service.ts';
 import type { Notifier } from '../notifications/notifier.ts';
 import { nextReminderAt } from '../notifications/reminder-schedule.ts';
 import { accessAgreement } from './acknowledgments.service.ts';
+import { mayReadRequest } from './request-readers.ts';
 import * as repo from './requests.repo.ts';
 import type { DecideInput, RequestHeader, RequestItem, Stage } from './requests.schemas.ts';
+
+/** A request its reader may read, with its stages and the approver seats the reader fills today. */
+export interface ReadableRequest {
+  header: RequestHeader;
+  stages: Stage[];
+  /** The reader's own worker id and the approvers who named them deputy for today (none for a sign-in that is not a worker); read once, when first asked. */
+  seatsToday: () => Promise<string[]>;
+}
 
 /** Raised when approved changes cannot be applied; the request is then recorded as failed. */
 class ProvisioningFailure extends Error {}
@@ -53,6 +62,23 @@ export function createRequestWorkflow(deps: {
     if (!header) throw new AppError('request.not_found', 'No access request with that id.');
     authorize(ctx.actor, permission, header.agencyId, 'request.not_found', 'access request');
     return header;
+  }
+
+  /** The approver seats the worker fills on the agency's calendar day: their own, and those of approvers who named them deputy for it. */
+  async function seatsOf(db: Executor, agencyId: string, workerId: string): Promise<string[]> {
+    const agency = await findAgency(db, agencyId);
+    return [workerId, ...(await findDelegatorsOn(db, workerId, calendarDateAt(deps.clock.now(), agency?.timeZone ?? 'UTC')))];
+  }
+
+  /** The request with its stages, for whoever `mayReadRequest` lets read it; anyone else is told it does not exist. */
+  async function requireReadable(db: Executor, ctx: RequestContext, id: string): Promise<ReadableRequest> {
+    const header = await requireRequest(db, ctx, id, 'requests.read_own');
+    const stages = await repo.listStages(db, header.id);
+    const me = ctx.actor.workerId;
+    let seats: Promise<string[]> | undefined;
+    const seatsToday = () => (seats ??= me === null ? Promise.resolve([]) : seatsOf(db, header.agencyId, me));
+    if (!(await mayReadRequest(ctx.actor, header, stages, seatsToday))) throw new AppError('request.not_found', 'No access request with that id.');
+    return { header, stages, seatsToday };
   }
 
   async function routingFor(trx: Executor, header: RequestHeader, items: RequestItem[]): Promise<RoutingContext> {
@@ -123,10 +149,8 @@ export function createRequestWorkflow(deps: {
       assertThat(!decided.has(workerId), 'approval.already_decided', `You already decided stage "${stage.name}" of this request.`);
       return workerId;
     }
-    const agency = await findAgency(trx, header.agencyId);
-    const today = calendarDateAt(deps.clock.now(), agency?.timeZone ?? 'UTC');
-    const delegators = await findDelegatorsOn(trx, workerId, today);
-    const seat = stage.approverIds.find((id) => delegators.includes(id) && !decided.has(id));
+    const seats = await seatsOf(trx, header.agencyId, workerId);
+    const seat = stage.approverIds.find((id) => seats.includes(id) && !decided.has(id));
     if (seat) return seat;
     const passed = stages.find((s) => s.position < stage.position && s.approverIds.includes(workerId));
     assertThat(!passed, 'approval.already_decided', `Stage "${passed?.name}" was already decided by another approver; the request has moved on to stage "${stage.name}". Reload it to see the outcome.`);
@@ -265,5 +289,5 @@ export function createRequestWorkflow(deps: {
     return counts;
   }
 
-  return { requireRequest, sodConflictsOf, submitInTransaction, decide, processDeadlines };
+  return { requireReadable, seatsOf, sodConflictsOf, submitInTransaction, decide, processDeadlines };
 }

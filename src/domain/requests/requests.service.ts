@@ -8,7 +8,7 @@ import { findAccount, findUnitAgency } from '../accounts/accounts.repo.ts';
 import { findAgency } from '../agencies/agencies.repo.ts';
 import type { AuditLog } from '../audit/audit.service.ts';
 import type { RequestContext } from '../auth/actor.ts';
-import { authorize, hasPermission } from '../auth/permissions.ts';
+import { type Permission, authorize, hasPermission } from '../auth/permissions.ts';
 import { findTemplateFor } from '../templates/templates.repo.ts';
 import type { RequestWorkflow } from './request-workflow.service.ts';
 import * as repo from './requests.repo.ts';
@@ -28,10 +28,15 @@ export interface RequestListFilter extends PageRequest {
 export type RequestService = ReturnType<typeof createRequestService>;
 
 export function createRequestService(deps: { db: Database; clock: Clock; audit: AuditLog; workflow: RequestWorkflow }) {
-  async function requireAgency(ctx: RequestContext, agencyId: string, permission: 'requests.create' | 'requests.read'): Promise<void> {
+  async function requireAgency(ctx: RequestContext, agencyId: string, permission: Permission, refusal: string): Promise<void> {
     if (!isId(agencyId)) throw new AppError('agency.not_found', 'No agency with that id.');
-    authorize(ctx.actor, permission, agencyId, 'agency.not_found', 'agency');
+    authorize(ctx.actor, permission, agencyId, 'agency.not_found', 'agency', refusal);
     if (!(await findAgency(deps.db, agencyId))) throw new AppError('agency.not_found', 'No agency with that id.');
+  }
+
+  /** True when the request or list is about the calling worker themselves. */
+  function aboutMe(ctx: RequestContext, subjectWorkerId: string | undefined): boolean {
+    return subjectWorkerId !== undefined && subjectWorkerId === ctx.actor.workerId;
   }
 
   /** Checks one item against the account and the job template; returns the row to store. */
@@ -103,18 +108,26 @@ export function createRequestService(deps: { db: Database; clock: Clock; audit: 
   }
 
   async function create(ctx: RequestContext, agencyId: string, input: CreateRequestInput): Promise<AccessRequest> {
-    await requireAgency(ctx, agencyId, 'requests.create');
+    await requireAgency(
+      ctx, agencyId, aboutMe(ctx, input.subjectWorkerId) ? 'requests.create_own' : 'requests.create',
+      'You may request access only for yourself; a security coordinator requests access for a colleague.',
+    );
     const id = await deps.db.transaction().execute((trx) => createInTransaction(trx, ctx, agencyId, input, null));
     return get(ctx, id);
   }
 
+  /** One request, for staff of its agency and whoever takes part in it (see request-readers.ts). */
   async function get(ctx: RequestContext, id: string): Promise<AccessRequest> {
-    const header = await deps.workflow.requireRequest(deps.db, ctx, id, 'requests.read');
-    return { ...header, items: await repo.listItems(deps.db, id), stages: await repo.listStages(deps.db, id) };
+    const { header, stages } = await deps.workflow.requireReadable(deps.db, ctx, id);
+    return { ...header, items: await repo.listItems(deps.db, id), stages };
   }
 
+  /** The agency's requests for staff; anyone else may list only those about themselves (`subjectWorkerId` their own worker). */
   async function list(ctx: RequestContext, agencyId: string, filter: RequestListFilter): Promise<Page<RequestHeader>> {
-    await requireAgency(ctx, agencyId, 'requests.read');
+    await requireAgency(
+      ctx, agencyId, aboutMe(ctx, filter.subjectWorkerId) ? 'requests.read_own' : 'requests.read',
+      'Your roles let you list only the access requests about yourself (your own worker as subjectWorkerId); security coordinators and auditors list every request of the agency.',
+    );
     const rows = await repo.listRequests(deps.db, { agencyId, subjectWorkerId: filter.subjectWorkerId, status: filter.status, beforeId: decodeCursor(filter.cursor), limit: filter.limit + 1 });
     return toPage(rows, filter.limit, (r) => r.id);
   }
@@ -135,7 +148,7 @@ export function createRequestService(deps: { db: Database; clock: Clock; audit: 
 
   async function submit(ctx: RequestContext, id: string): Promise<AccessRequest> {
     await deps.db.transaction().execute(async (trx) => {
-      const header = await deps.workflow.requireRequest(trx, ctx, id, 'requests.create');
+      const { header } = await deps.workflow.requireReadable(trx, ctx, id);
       assertMayManage(ctx, header);
       assertThat(header.status === 'draft', 'request.not_pending', `This request is ${header.status}; only a draft can be submitted.`);
       await deps.workflow.submitInTransaction(trx, ctx, header, await repo.listItems(trx, id));
@@ -154,7 +167,7 @@ export function createRequestService(deps: { db: Database; clock: Clock; audit: 
 
   async function cancel(ctx: RequestContext, id: string, reason: string): Promise<AccessRequest> {
     await deps.db.transaction().execute(async (trx) => {
-      const header = await deps.workflow.requireRequest(trx, ctx, id, 'requests.read');
+      const { header } = await deps.workflow.requireReadable(trx, ctx, id);
       assertMayManage(ctx, header);
       await cancelInTransaction(trx, ctx, header, reason);
     });

@@ -69,8 +69,10 @@ describeEachDatabase('access requests', (current) => {
   it('refuses a decision by the requester and routes the stage past them', async () => {
     const kit = createTestKit(current());
     const s = await setUpJoiner(kit);
+    // A supervisor who is also a security coordinator asks for their own new worker.
+    const supervisorAsCoordinator = await kit.tokenFor('security_coordinator', s.agency.id, s.supervisor);
     const created = await kit.call('POST', `/api/v1/agencies/${s.agency.id}/access-requests`, {
-      token: s.tokens.supervisor, body: { subjectWorkerId: s.joiner, applicationId: s.app, justification: 'My new worker', items: [{ kind: 'function', functionId: s.caseworkerFn }] },
+      token: supervisorAsCoordinator, body: { subjectWorkerId: s.joiner, applicationId: s.app, justification: 'My new worker', items: [{ kind: 'function', functionId: s.caseworkerFn }] },
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const [supervisorStage, coordinatorStage] = created.body.stages;

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { WorkerRow } from '../../db/schema.ts';
+import { workerNameOrLoginStartsWith } from '../../db/worker-search.ts';
 import { newId } from '../../shared/ids.ts';
 import type { Worker } from './workers.schemas.ts';
 
@@ -125,25 +125,12 @@ export async function findSupervisorId(db: Executor, id: string): Promise<string
   return row?.supervisor_id;
 }
 
-function likePrefix(text: string): string {
-  return `${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 export async function listWorkers(db: Executor, query: WorkerQuery): Promise<Worker[]> {
   let q = db.selectFrom('workers').selectAll().where('agency_id', '=', query.agencyId);
   if (query.unitId) q = q.where('unit_id', '=', query.unitId);
   if (query.jobType) q = q.where('job_type', '=', query.jobType);
   if (query.enabled !== undefined) q = q.where('enabled', '=', query.enabled ? 1 : 0);
-  if (query.search) {
-    const pattern = likePrefix(query.search);
-    q = q.where((eb) =>
-      eb.or([
-        sql<boolean>`lower(${eb.ref('last_name')}) like ${pattern} escape '\\'`,
-        sql<boolean>`lower(${eb.ref('first_name')}) like ${pattern} escape '\\'`,
-        sql<boolean>`${eb.ref('login_key')} like ${pattern} escape '\\'`,
-      ]),
-    );
-  }
+  if (query.search) q = q.where(workerNameOrLoginStartsWith('workers', query.search));
   if (query.after) {
     const [lastName, firstName, id] = query.after;
     q = q.where((eb) => eb(eb.refTuple('last_name', 'first_name', 'id'), '>', eb.tuple(lastName, firstName, id)));

@@ -16,7 +16,7 @@ const requestHeaderSchema = accessRequestSchema.omit({ items: true, stages: true
 const createRequestRoute = createBearerRoute(tags, {
   method: 'post', path: '/agencies/{agencyId}/access-requests',
   summary: 'Request access for a worker: functions, placement, unit hierarchy access (added or removed)',
-  description: 'Submitted at once unless `submit` is false: the agency\'s approval policy in force, chosen by the highest function risk, fixes the stages and approvers. A function beyond the job template needs a justification (422 request.justification_required); a separation-of-duties conflict is refused (409 request.sod_conflict) or gets an extra stage, per policy.',
+  description: 'Security coordinators request access for any worker of the agency; anyone else only for themselves (`subjectWorkerId` their own worker; otherwise 403 auth.forbidden). Submitted at once unless `submit` is false: the agency\'s approval policy in force, chosen by the highest function risk, fixes the stages and approvers. A function beyond the job template needs a justification (422 request.justification_required); a separation-of-duties conflict is refused (409 request.sod_conflict) or gets an extra stage, per policy.',
   request: { params: agencyParamSchema, body: jsonBody(createRequestSchema) },
   responses: { 201: jsonResponse(accessRequestSchema, 'The request, with its stages and approvers') },
 });
@@ -24,6 +24,7 @@ const createRequestRoute = createBearerRoute(tags, {
 const listRequestsRoute = createBearerRoute(tags, {
   method: 'get', path: '/agencies/{agencyId}/access-requests',
   summary: "An agency's access requests, newest first",
+  description: 'Every request of the agency for security coordinators, auditors and state administrators; anyone else lists only the requests about themselves, with `subjectWorkerId` their own worker (otherwise 403 auth.forbidden).',
   request: { params: agencyParamSchema, query: z.strictObject({ ...pageQueryShape, ...requestListQueryShape }) },
   responses: { 200: jsonResponse(pageOf(requestHeaderSchema, 'AccessRequestPage'), 'A page of requests') },
 });
@@ -31,6 +32,7 @@ const listRequestsRoute = createBearerRoute(tags, {
 const getRequestRoute = createBearerRoute(tags, {
   method: 'get', path: '/access-requests/{id}',
   summary: 'One access request with its items, stages and decisions',
+  description: 'For those who list the agency\'s requests, and for whoever takes part in the request: the worker it is about, its requester, an approver of one of its stages or their deputy today. Anyone else gets 404 request.not_found, as if it did not exist.',
   request: { params: idParamSchema },
   responses: { 200: jsonResponse(accessRequestSchema, 'The request') },
 });
