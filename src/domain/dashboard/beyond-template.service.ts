@@ -5,7 +5,7 @@ import * as repo from './beyond-template.repo.ts';
 /** Workers read per query: small enough that a request waits at most a few milliseconds for a chunk. */
 const chunkSize = 1000;
 /** How many functions and units the dashboard lists. */
-export const topEntries = 10;
+const topEntries = 10;
 
 function top(counts: Map<string, number>): repo.CountedEntry[] {
   return [...counts]
