@@ -10,7 +10,7 @@ import * as lifecycle from './migrations/0007-lifecycle.ts';
 import * as leavers from './migrations/0008-leavers.ts';
 import * as consoleSignIn from './migrations/0009-console.ts';
 import * as workerExternalIds from './migrations/0010-worker-external-ids.ts';
-import * as dashboardFigures from './migrations/0013-dashboard-figures.ts';
+import * as dashboardFigures from './migrations/0011-dashboard-figures.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-core': core,
@@ -23,7 +23,7 @@ const migrations: Record<string, Migration> = {
   '0008-leavers': leavers,
   '0009-console': consoleSignIn,
   '0010-worker-external-ids': workerExternalIds,
-  '0013-dashboard-figures': dashboardFigures,
+  '0011-dashboard-figures': dashboardFigures,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
