@@ -9,6 +9,7 @@ import { exceptionsFeature } from './pages/exceptions.tsx';
 import { deputiesFeature } from './pages/deputies.tsx';
 import { homeFeature, notFoundFeature } from './pages/home.tsx';
 import { leaverCaseFeature } from './pages/leaver-case.tsx';
+import { reportsFeature } from './pages/reports.tsx';
 import { requestsFeature } from './pages/requests.tsx';
 import { selfRequestFeature } from './pages/self-request.tsx';
 import { usersFeature } from './pages/users.tsx';
@@ -23,6 +24,6 @@ export function consoleFeatures(): ConsoleFeature[] {
   return [
     signInFeature(), homeFeature(), dashboardFeature(), coordinatorFeature(), coverageFeature(), exceptionsFeature(), leaverCaseFeature(), draftReviewFeature(), requestsFeature(),
     deputiesFeature(), selfRequestFeature(), workerFeature(),
-    workersFeature(), auditorFeature(), usersFeature(), notFoundFeature(),
+    workersFeature(), auditorFeature(), reportsFeature(), usersFeature(), notFoundFeature(),
   ];
 }

@@ -52,3 +52,12 @@ export function shortDate(instant: string | null | undefined): string {
 export async function findWorkerByLogin(services: Services, ctx: RequestContext, agencyId: string, loginId: string): Promise<Worker | undefined> {
   return services.workers.findByLogin(ctx, agencyId, loginId.slice(0, 64));
 }
+
+/** A duration as a person reads it: seconds, minutes, hours or days. */
+export function readableDuration(seconds: number | null): string {
+  if (seconds === null) return 'none yet';
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 48 * 3600) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${(seconds / 86_400).toFixed(1)} days`;
+}

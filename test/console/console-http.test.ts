@@ -142,4 +142,27 @@ describeEachDatabase('console over HTTP', (current) => {
     assert.equal((found.html.match(/>Assess New /g) ?? []).length, 1);
     assert.match(found.html, />Assess New Person07</);
   });
+
+  it("shows an auditor the leavers' time to disable and end-date, with the late ones, and exports both as CSV", async () => {
+    const kit = createTestKit(current());
+    const s = await setUpAgency(kit);
+    const leaver = await registerWorker(kit, s.agency.id, s.cpsUnit, 'leaver01', 'Lee', 'Leaver');
+    await kit.services.workers.disable(kit.system, leaver.id, 'Resigned');
+    kit.clock.advance(3 * 86_400_000);
+    const auditor = browserLike(kit);
+    await auditor.signIn(s.users.auditor.login);
+    const page = await auditor.request('GET', '/reports');
+    assert.equal(page.status, 200);
+    assert.match(page.html, /1 leavers detected/);
+    assert.match(page.html, /<th scope="row">To disable<\/th><td>1<\/td>/);
+    assert.match(page.html, /Past the end-date deadline \(1\)/);
+    assert.match(page.html, /Lee Leaver \(leaver01\)/);
+    const late = await auditor.request('GET', '/reports/past-deadline.csv');
+    assert.match(late.headers.get('content-type') ?? '', /text\/csv/);
+    assert.match(late.html, /leaver01/);
+    const times = await auditor.request('GET', '/reports/leaver-times.csv');
+    assert.match(times.html.split('\r\n')[0] ?? '', /,/);
+    const wrong = await auditor.request('GET', '/reports?from=2026-13-01');
+    assert.match(wrong.html, /id="from-error">Give a date as YYYY-MM-DD/);
+  });
 });

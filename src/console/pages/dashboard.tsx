@@ -7,7 +7,7 @@ import { AppError } from '../../shared/errors.ts';
 import { HorizontalBarChart, StackedBarChart, type StackSeries } from '../charts.tsx';
 import type { ConsoleFeature } from '../console.tsx';
 import { contextOf } from '../env.ts';
-import { shortDate } from '../lookups.ts';
+import { readableDuration, shortDate } from '../lookups.ts';
 import { hasRole } from '../page.ts';
 import { CsrfField } from '../ui.tsx';
 
@@ -27,18 +27,9 @@ function counted(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** A duration as a person reads it: seconds, minutes, hours or days. */
-function readable(seconds: number | null): string {
-  if (seconds === null) return 'none yet';
-  if (seconds < 90) return `${Math.round(seconds)} s`;
-  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 48 * 3600) return `${(seconds / 3600).toFixed(1)} h`;
-  return `${(seconds / 86_400).toFixed(1)} days`;
-}
-
 function durationRows(stats: DurationStats) {
   return ([['half within (p50)', stats.p50Seconds], ['9 in 10 within (p90)', stats.p90Seconds], ['slowest (max)', stats.maxSeconds]] as const)
-    .flatMap(([label, seconds]) => (seconds === null ? [] : [{ label, value: seconds, text: readable(seconds) }]));
+    .flatMap(([label, seconds]) => (seconds === null ? [] : [{ label, value: seconds, text: readableDuration(seconds) }]));
 }
 
 /** The coordinator's queue holds the open leavers and the removals due; the dashboard links there for those who work it. */
