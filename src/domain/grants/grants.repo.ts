@@ -78,10 +78,6 @@ export async function findFunctionApplication(db: Executor, functionId: string):
   return (await functionApplication(db, { functionId })).rows[0];
 }
 
-export async function findUnitAgency(db: Executor, unitId: string): Promise<{ id: string; agencyId: string } | undefined> {
-  return db.selectFrom('units').select(['id', 'agency_id as agencyId']).where('id', '=', unitId).executeTakeFirst();
-}
-
 export async function findWorkerAgency(db: Executor, workerId: string): Promise<{ id: string; agencyId: string } | undefined> {
   return db.selectFrom('workers').select(['id', 'agency_id as agencyId']).where('id', '=', workerId).executeTakeFirst();
 }

@@ -5,6 +5,7 @@ import { calendarDateAt } from '../../shared/dates.ts';
 import { AppError, assertThat } from '../../shared/errors.ts';
 import { isId, newId } from '../../shared/ids.ts';
 import { type Page, type PageRequest, decodeCursor, toPage } from '../../shared/page.ts';
+import { findUnitAgency } from '../accounts/accounts.repo.ts';
 import { findAgency } from '../agencies/agencies.repo.ts';
 import type { AuditLog } from '../audit/audit.service.ts';
 import type { RequestContext } from '../auth/actor.ts';
@@ -75,7 +76,7 @@ export function createGrantService(deps: { db: Database; clock: Clock; audit: Au
       assertThat(!clash, 'grant.duplicate', `The account already holds ${fn.code} for an overlapping period (grant ${clash?.id}); revoke that grant or let it end first.`, { grantId: clash?.id });
     } else {
       assertThat(input.unitId && !input.functionId, 'input.invalid', 'A unit_hierarchy grant names a unitId and no functionId.');
-      const unit = isId(input.unitId) ? await repo.findUnitAgency(trx, input.unitId) : undefined;
+      const unit = isId(input.unitId) ? await findUnitAgency(trx, input.unitId) : undefined;
       if (!unit || unit.agencyId !== account.agencyId) throw new AppError('unit.not_found', "No unit with that id in the account's agency.");
     }
   }
