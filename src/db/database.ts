@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely
 import pg from 'pg';
 import type { DB } from './schema.ts';
 import { startBackgroundCheckpoint } from './background-checkpoint.ts';
+import { LiteralLimitPlugin } from './literal-limits.ts';
 import { withStatementCache } from './statement-cache.ts';
 
 export type Database = Kysely<DB>;
@@ -64,7 +65,7 @@ function openSqlite(file: string, backgroundCheckpoint: boolean, mapForReads: bo
   const checkpointer = backgroundCheckpoint && file !== ':memory:' ? startBackgroundCheckpoint(file) : null;
   // With a background checkpointer the writer checkpoints only if the log outgrows it by far.
   sqlite.pragma(`wal_autocheckpoint = ${Math.round(((checkpointer ? 512 : 64) * 1024 * 1024) / pageSize)}`);
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new LiteralLimitPlugin()] });
   return {
     db,
     kind: 'sqlite',

@@ -3,18 +3,20 @@ import type { Executor } from '../../db/database.ts';
 import { prepareQuery } from '../../db/prepared-query.ts';
 import type { AuditEventRow } from '../../db/schema.ts';
 
-/**
- * Takes the chain's write lock for the rest of the transaction: a no-op update locks the head row
- * on PostgreSQL and takes the database write lock on SQLite, so appends never fork the chain.
- */
-// Every audited change runs these three: prepared once.
-const lockHead = prepareQuery((db) => db.updateTable('audit_chain_head').set((eb) => ({ seq: eb.ref('seq') })).where('id', '=', 1));
+// Every audited change runs these: prepared once.
+const lockHead = prepareQuery((db) => db.updateTable('audit_chain_head').set((eb) => ({ seq: eb.ref('seq') })).where('id', '=', 1).returning(['seq', 'hash']));
 const selectHead = prepareQuery((db) => db.selectFrom('audit_chain_head').select(['seq', 'hash']).where('id', '=', 1));
 const moveHead = prepareQuery((db, p: { seq: number; hash: string }) => db.updateTable('audit_chain_head').set({ seq: p.seq, hash: p.hash }).where('id', '=', 1));
 
+/**
+ * Takes the chain's write lock for the rest of the transaction and reads the head: a no-op update
+ * locks the head row on PostgreSQL and takes the database write lock on SQLite, so appends never
+ * fork the chain.
+ */
 export async function lockChainHead(db: Executor): Promise<{ seq: number; hash: string }> {
-  await lockHead(db, {});
-  return readChainHead(db);
+  const [head] = (await lockHead(db, {})).rows;
+  if (!head) throw new Error('The audit chain head row is missing; run the migrations.');
+  return head;
 }
 
 export async function appendEvents(db: Executor, events: AuditEventRow[]): Promise<void> {
