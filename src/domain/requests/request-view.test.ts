@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { requestAccess, setUpJoiner } from '../../../test/helpers/access-requests.ts';
+import { decide, requestAccess, setUpJoiner } from '../../../test/helpers/access-requests.ts';
 import { describeEachDatabase } from '../../../test/helpers/databases.ts';
 import { addAccount, addWorker } from '../../../test/helpers/fixtures.ts';
 import { createTestKit } from '../../../test/helpers/kit.ts';
@@ -56,5 +56,32 @@ describeEachDatabase('a request as its readers see it', (current) => {
     assert.deepEqual([next.items.map((r) => r.id), next.nextCursor], [[first.body.id], null]);
     assert.deepEqual((await kit.services.requests.listAboutMe(as('worker', s.agency.id, colleague), { limit: 5 })).items.map((r) => r.id), [aboutColleague.body.id]);
     assert.deepEqual((await kit.services.requests.listAboutMe(as('auditor', s.agency.id, null), { limit: 5 })).items, []);
+  });
+
+  it('answers a create and each decision with the request exactly as a later read shows it', async () => {
+    const kit = createTestKit(current());
+    const s = await setUpJoiner(kit);
+    const stored = async (id: string) => (await kit.call('GET', `/api/v1/access-requests/${id}`, { token: s.tokens.coordinatorA })).body as unknown;
+    const expectStored = async (response: { status: number; body: { id: string } }) => {
+      assert.ok(response.status === 200 || response.status === 201, JSON.stringify(response.body));
+      assert.deepEqual(response.body, await stored(response.body.id));
+    };
+
+    await expectStored(await requestAccess(kit, s, [{ kind: 'function', functionId: s.caseworkerFn }], { submit: false }));
+    const denied = await requestAccess(kit, s, [{ kind: 'function', functionId: s.caseworkerFn }]);
+    await expectStored(denied);
+    kit.clock.advance(60_000);
+    await expectStored(await decide(kit, s.tokens.supervisor, denied.body.id));
+    await expectStored(await decide(kit, s.tokens.coordinatorB, denied.body.id, 'deny', { comment: 'Not this week' }));
+
+    const both = [{ name: 'Supervisor and unit approver', approvers: [{ kind: 'supervisor' }, { kind: 'unit_approver' }], quorum: 'all', deadline: { hours: 8 } }];
+    assert.equal((await kit.call('PUT', `/api/v1/agencies/${s.agency.id}/approval-policy`, { token: s.tokens.coordinatorA, body: { low: both, medium: both, high: both } })).status, 200);
+    const provisioned = await requestAccess(kit, s, [{ kind: 'unit_placement', unitId: s.cpsUnit }, { kind: 'function', functionId: s.caseworkerFn }]);
+    await expectStored(provisioned);
+    // Both decisions at the same instant: the answer lists them in the stored order.
+    await expectStored(await decide(kit, s.tokens.unitApprover, provisioned.body.id));
+    const last = await decide(kit, s.tokens.supervisor, provisioned.body.id);
+    assert.equal(last.body.status, 'provisioned');
+    await expectStored(last);
   });
 });

@@ -1,5 +1,5 @@
 import type { Database, Executor } from '../../db/database.ts';
-import type { RequestStatus, RequestStagesTable } from '../../db/schema.ts';
+import type { RequestDecisionsTable, RequestStatus, RequestStagesTable } from '../../db/schema.ts';
 import { refuseDuplicate } from '../../db/unique-violation.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { calendarDateAt } from '../../shared/dates.ts';
@@ -20,7 +20,7 @@ import { nextReminderAt } from '../notifications/reminder-schedule.ts';
 import { accessAgreement } from './acknowledgments.service.ts';
 import { mayReadRequest } from './request-readers.ts';
 import * as repo from './requests.repo.ts';
-import type { DecideInput, RequestHeader, RequestItem, Stage } from './requests.schemas.ts';
+import type { AccessRequest, DecideInput, RequestHeader, RequestItem, Stage } from './requests.schemas.ts';
 
 /** A request its reader may read, with its stages and the approver seats the reader fills today. */
 export interface ReadableRequest {
@@ -105,7 +105,7 @@ export function createRequestWorkflow(deps: {
    * Routes a draft through the policy in force: stages and their approvers are fixed now, so the
    * request is decided under this policy version whatever changes later.
    */
-  async function submitInTransaction(trx: Executor, ctx: RequestContext, header: RequestHeader, items: RequestItem[]): Promise<void> {
+  async function submitInTransaction(trx: Executor, ctx: RequestContext, header: RequestHeader, items: RequestItem[]): Promise<{ header: RequestHeader; stages: Stage[] }> {
     const policy = await deps.approvals.policyInForce(trx, header.agencyId);
     const conflicts = await sodConflictsOf(trx, header, items);
     if (conflicts.length > 0 && policy.definition.sodMode === 'refuse') {
@@ -140,6 +140,10 @@ export function createRequestWorkflow(deps: {
         after: { status: 'pending', policyVersion: policy.version, riskLevel: header.riskLevel, sodConflicts: conflicts, stages: stages.map((s) => ({ name: s.name, approverIds: JSON.parse(s.approver_ids) as string[], escalated: s.escalated === 1 })) },
       },
     ]);
+    return {
+      header: { ...header, status: 'pending', policyVersion: policy.version, sodConflicts: conflicts, submittedAt: at, updatedAt: at, version: header.version + 1 },
+      stages: stages.map((row) => repo.toStage(row, [])),
+    };
   }
 
   /** The approver seat the actor fills on the stage: their own, or an absent approver's as deputy. */
@@ -177,7 +181,8 @@ export function createRequestWorkflow(deps: {
     }
   }
 
-  async function decideInTransaction(trx: Executor, ctx: RequestContext, id: string, input: DecideInput, failure: string | null): Promise<void> {
+  /** Records the decision and answers the request as the transaction leaves it. */
+  async function decideInTransaction(trx: Executor, ctx: RequestContext, id: string, input: DecideInput, failure: string | null): Promise<AccessRequest> {
     const header = await requireRequest(trx, ctx, id, 'requests.decide');
     if (input.version !== undefined) {
       assertThat(input.version === header.version, 'conflict.version', `The request is at version ${header.version}, not ${input.version}: someone decided or changed it. Reload it and decide again.`);
@@ -205,46 +210,59 @@ export function createRequestWorkflow(deps: {
 
     const won = await repo.advanceRequest(trx, id, header.version, { status, updated_at: at, failure, ...closed });
     assertThat(won, 'conflict.version', 'Another approver decided this request at the same moment; reload it to see the outcome.');
-    await refuseDuplicate(
-      repo.insertDecision(trx, { id: newId(), request_id: id, stage_id: stage.id, approver_worker_id: seat, decided_by_worker_id: actor, principal_id: ctx.actor.principalId, decision: input.decision, comment: input.comment ?? null, decided_at: at }),
-      'approval.already_decided',
-      `Stage "${stage.name}" already has a decision for that approver.`,
-    );
+    const decision: RequestDecisionsTable = { id: newId(), request_id: id, stage_id: stage.id, approver_worker_id: seat, decided_by_worker_id: actor, principal_id: ctx.actor.principalId, decision: input.decision, comment: input.comment ?? null, decided_at: at };
+    await refuseDuplicate(repo.insertDecision(trx, decision), 'approval.already_decided', `Stage "${stage.name}" already has a decision for that approver.`);
+    const stagesAfter = stages.map((s) => (s.id === stage.id ? { ...s, decisions: repo.inDecisionOrder([...s.decisions, repo.toDecision(decision)]) } : { ...s }));
+    const stageAfter = (stageId: string, patch: Partial<Stage>) => {
+      const index = stagesAfter.findIndex((s) => s.id === stageId);
+      stagesAfter[index] = { ...(stagesAfter[index] as Stage), ...patch };
+    };
     const events: AuditEntry[] = [
       {
         action: `request.${input.decision === 'approve' ? 'approval' : 'denial'}_recorded`, subjectType: 'access_request', subjectId: id, agencyId: header.agencyId, reason: input.comment ?? null,
         after: { stage: stage.name, approverWorkerId: seat, decidedByWorkerId: actor, ...(seat === actor ? {} : { asDeputyOf: seat }) },
       },
     ];
-    if (stageDone) await repo.updateStage(trx, stage.id, { status: input.decision === 'deny' ? 'denied' : 'approved', closed_at: at });
-    if (input.decision === 'deny') await repo.closeOpenStages(trx, id, 'cancelled', at);
+    if (stageDone) {
+      const stageStatus = input.decision === 'deny' ? 'denied' : 'approved';
+      await repo.updateStage(trx, stage.id, { status: stageStatus, closed_at: at });
+      stageAfter(stage.id, { status: stageStatus, closedAt: at });
+    }
+    if (input.decision === 'deny') {
+      await repo.closeOpenStages(trx, id, 'cancelled', at);
+      for (const open of stagesAfter.filter((s) => s.status === 'waiting' || s.status === 'active')) stageAfter(open.id, { status: 'cancelled', closedAt: at });
+    }
     if (next) {
       const deadline = JSON.parse(await repo.findStageDeadline(trx, next.id)) as StageDefinition['deadline'];
       const due = computeDue(now, deadline);
-      await repo.updateStage(trx, next.id, { status: 'active', activated_at: at, due_at: due.toISOString(), next_reminder_at: nextReminderAt(now, due) });
-      await deps.notifier.notifyAboutRequest(trx, 'approval_needed', header, next.approverIds, { stageName: next.name, dueAt: due.toISOString() });
+      const dueAt = due.toISOString();
+      await repo.updateStage(trx, next.id, { status: 'active', activated_at: at, due_at: dueAt, next_reminder_at: nextReminderAt(now, due) });
+      stageAfter(next.id, { status: 'active', activatedAt: at, dueAt });
+      await deps.notifier.notifyAboutRequest(trx, 'approval_needed', header, next.approverIds, { stageName: next.name, dueAt });
     }
     if (status !== 'pending') events.push({ action: `request.${status === 'provisioned' ? 'approved' : status}`, subjectType: 'access_request', subjectId: id, agencyId: header.agencyId, reason: failure, after: { status } });
     await deps.audit.record(trx, ctx, events);
+    const items = await repo.listItems(trx, id);
     if (status === 'provisioned') {
-      await apply(trx, ctx, header, await repo.listItems(trx, id));
+      await apply(trx, ctx, header, items);
       await deps.audit.record(trx, ctx, [{ action: 'request.provisioned', subjectType: 'access_request', subjectId: id, agencyId: header.agencyId, after: { status } }]);
       const acknowledged = (await repo.listAcknowledgments(trx, header.subjectWorkerId)).some((a) => a.agreementVersion === accessAgreement.version);
       if (!acknowledged) await deps.notifier.askForAcknowledgment(trx, header.subjectWorkerId, accessAgreement, false);
     }
     if (status !== 'pending') await deps.notifier.notifyAboutRequest(trx, 'decision', header, [header.requesterWorkerId, header.subjectWorkerId], { outcome: status });
+    return { ...header, status, updatedAt: at, failure, closedAt: status === 'pending' ? header.closedAt : at, version: header.version + 1, items, stages: stagesAfter };
   }
 
   /**
    * One approver's decision on the current stage. The last approval applies the request in the
    * same transaction; if the changes cannot apply, the request is recorded as failed instead.
    */
-  async function decide(ctx: RequestContext, id: string, input: DecideInput): Promise<void> {
+  async function decide(ctx: RequestContext, id: string, input: DecideInput): Promise<AccessRequest> {
     try {
-      await deps.db.transaction().execute((trx) => decideInTransaction(trx, ctx, id, input, null));
+      return await deps.db.transaction().execute((trx) => decideInTransaction(trx, ctx, id, input, null));
     } catch (error) {
       if (!(error instanceof ProvisioningFailure)) throw error;
-      await deps.db.transaction().execute((trx) => decideInTransaction(trx, ctx, id, input, error.message));
+      return deps.db.transaction().execute((trx) => decideInTransaction(trx, ctx, id, input, error.message));
     }
   }
 

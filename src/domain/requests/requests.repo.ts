@@ -24,7 +24,7 @@ export function toItem(row: RequestItemsTable): RequestItem {
   };
 }
 
-function toDecision(row: RequestDecisionsTable): Decision {
+export function toDecision(row: RequestDecisionsTable): Decision {
   return {
     id: row.id, approverWorkerId: row.approver_worker_id, decidedByWorkerId: row.decided_by_worker_id, principalId: row.principal_id,
     decision: row.decision, comment: row.comment, decidedAt: row.decided_at,
@@ -51,14 +51,29 @@ export async function listItems(db: Executor, requestId: string): Promise<Reques
   return (await itemsOfRequest(db, { requestId })).rows.map(toItem);
 }
 
+/** Decisions in the order the stage lists them: by time, then id (as the query orders them). */
+export function inDecisionOrder(decisions: Decision[]): Decision[] {
+  const key = (d: Decision) => [d.decidedAt, d.id] as const;
+  return decisions.sort((a, b) => {
+    const [at, id] = key(a);
+    const [bt, bid] = key(b);
+    if (at !== bt) return at < bt ? -1 : 1;
+    return id < bid ? -1 : id > bid ? 1 : 0;
+  });
+}
+
+/** A stage row as the domain reads it, with its decisions. */
+export function toStage(row: RequestStagesTable, decisions: Decision[]): Stage {
+  return {
+    id: row.id, position: row.position, name: row.name, quorum: row.quorum, status: row.status, approverIds: JSON.parse(row.approver_ids) as string[],
+    escalated: row.escalated === 1, activatedAt: row.activated_at, dueAt: row.due_at, closedAt: row.closed_at, decisions,
+  };
+}
+
 export async function listStages(db: Executor, requestId: string): Promise<Stage[]> {
   const rows = (await stagesOfRequest(db, { requestId })).rows;
   const decisions = (await decisionsOfRequest(db, { requestId })).rows;
-  return rows.map((row) => ({
-    id: row.id, position: row.position, name: row.name, quorum: row.quorum, status: row.status, approverIds: JSON.parse(row.approver_ids) as string[],
-    escalated: row.escalated === 1, activatedAt: row.activated_at, dueAt: row.due_at, closedAt: row.closed_at,
-    decisions: decisions.filter((d) => d.stage_id === row.id).map(toDecision),
-  }));
+  return rows.map((row) => toStage(row, decisions.filter((d) => d.stage_id === row.id).map(toDecision)));
 }
 
 /** The stored deadline of a stage, as JSON text. */

@@ -75,6 +75,11 @@ export function createRequestService(deps: { db: Database; clock: Clock; audit: 
    * for a mover's new functions and for an exception (no items; `riskFloor` is the function's risk).
    */
   async function createInTransaction(trx: Executor, ctx: RequestContext, agencyId: string, input: CreateRequestInput, assessmentId: string | null, riskFloor: RiskLevel = 'low'): Promise<string> {
+    return (await recordInTransaction(trx, ctx, agencyId, input, assessmentId, riskFloor)).id;
+  }
+
+  /** The request as the transaction leaves it, so the caller need not read it back. */
+  async function recordInTransaction(trx: Executor, ctx: RequestContext, agencyId: string, input: CreateRequestInput, assessmentId: string | null, riskFloor: RiskLevel): Promise<AccessRequest> {
     const subject = await repo.findSubjectWorker(trx, input.subjectWorkerId);
     if (!subject || subject.agencyId !== agencyId) throw new AppError('worker.not_found', 'No worker with that id in this agency.');
     const account = await findAccount(trx, subject.id, input.applicationId);
@@ -103,8 +108,8 @@ export function createRequestService(deps: { db: Database; clock: Clock; audit: 
         after: { subjectWorkerId: subject.id, riskLevel, assessmentId, items: stored.map(({ id: _id, ...item }) => item) },
       },
     ]);
-    if (input.submit) await deps.workflow.submitInTransaction(trx, ctx, header, stored);
-    return id;
+    const submitted = input.submit ? await deps.workflow.submitInTransaction(trx, ctx, header, stored) : { header, stages: [] };
+    return { ...submitted.header, items: stored, stages: submitted.stages };
   }
 
   async function create(ctx: RequestContext, agencyId: string, input: CreateRequestInput): Promise<AccessRequest> {
@@ -112,8 +117,8 @@ export function createRequestService(deps: { db: Database; clock: Clock; audit: 
       ctx, agencyId, aboutMe(ctx, input.subjectWorkerId) ? 'requests.create_own' : 'requests.create',
       'You may request access only for yourself; a security coordinator requests access for a colleague.',
     );
-    const id = await deps.db.transaction().execute((trx) => createInTransaction(trx, ctx, agencyId, input, null));
-    return get(ctx, id);
+    // The requester may read what they requested: the request is answered as the transaction left it.
+    return deps.db.transaction().execute((trx) => recordInTransaction(trx, ctx, agencyId, input, null, 'low'));
   }
 
   /** One request, for staff of its agency and whoever takes part in it (see request-readers.ts). */
@@ -182,8 +187,7 @@ export function createRequestService(deps: { db: Database; clock: Clock; audit: 
   }
 
   async function decide(ctx: RequestContext, id: string, input: DecideInput): Promise<AccessRequest> {
-    await deps.workflow.decide(ctx, id, input);
-    return get(ctx, id);
+    return deps.workflow.decide(ctx, id, input);
   }
 
   return { create, createInTransaction, get, list, listAboutMe, submit, cancel, cancelOpenForWorkerInTransaction, decide, processDeadlines: deps.workflow.processDeadlines };
