@@ -81,7 +81,9 @@ export function createRequestWorkflow(deps: {
     return { header, stages, seatsToday };
   }
 
+  /** Where the request routes: the unit it places the worker in, else the worker's own unit (read only then). */
   async function routingFor(trx: Executor, header: RequestHeader, items: RequestItem[]): Promise<RoutingContext> {
+    if (items.some((i) => i.action === 'add' && i.kind === 'unit_placement')) return routingOf(header, items, '');
     const worker = await repo.findSubjectWorker(trx, header.subjectWorkerId);
     assertThat(worker, 'worker.not_found', 'The worker this request is about no longer exists.');
     return routingOf(header, items, worker.unitId);
@@ -98,6 +100,7 @@ export function createRequestWorkflow(deps: {
   /** The SoD rules the request would break, for the request's record. */
   async function sodConflictsOf(trx: Executor, header: RequestHeader, items: RequestItem[]) {
     const rules = await deps.approvals.sodRulesOf(trx, header.agencyId);
+    if (rules.length === 0) return [];
     return conflictsWithin(rules, await functionsAfter(trx, header, items)).map((r) => ({ ruleId: r.id, description: r.description }));
   }
 

@@ -39,13 +39,14 @@ export function createRequestService(deps: { db: Database; clock: Clock; audit: 
     return subjectWorkerId !== undefined && subjectWorkerId === ctx.actor.workerId;
   }
 
-  /** Checks one item against the account and the job template; returns the row to store. */
-  async function checkItem(trx: Executor, item: RequestItemInput, position: number, scope: { agencyId: string; applicationId: string; template: string[]; live: repo.LiveGrant[] }, requestId: string): Promise<RequestItemsTable> {
+  /** Checks one item against the account and the job template; returns the row to store and, for a function it adds, the function's risk. */
+  async function checkItem(trx: Executor, item: RequestItemInput, position: number, scope: { agencyId: string; applicationId: string; template: string[]; live: repo.LiveGrant[] }, requestId: string): Promise<{ row: RequestItemsTable; risk?: RiskLevel }> {
     const where = `items.${position}`;
     const validFrom = toStoredInstant(item.validFrom);
     const validTo = toStoredInstant(item.validTo);
     assertThat(validFrom === null || validTo === null || validFrom < validTo, 'input.invalid', `${where}: validFrom must be before validTo.`);
     let beyondTemplate = false;
+    let risk: RiskLevel | undefined;
     if (item.action === 'remove') {
       assertThat(item.kind !== 'unit_placement', 'input.invalid', `${where}: a placement cannot be removed; request a placement in another unit instead.`);
       const grant = scope.live.find((g) => g.id === item.grantId && g.kind === item.kind);
@@ -56,6 +57,7 @@ export function createRequestService(deps: { db: Database; clock: Clock; audit: 
       if (!fn || fn.applicationId !== scope.applicationId) throw new AppError('function.not_found', `${where}: no business function ${item.functionId} in the request's application.`);
       assertThat(!scope.live.some((g) => g.functionId === fn.id), 'grant.duplicate', `${where}: the worker already holds ${fn.code}; leave it out of the request.`);
       beyondTemplate = !scope.template.includes(fn.id);
+      risk = fn.riskLevel;
       assertThat(!beyondTemplate || item.justification, 'request.justification_required', `${where}: ${fn.code} is beyond the job's access template; write a justification for it.`, { functionId: fn.id });
     } else {
       assertThat(item.unitId && !item.functionId && !item.grantId, 'input.invalid', `${where}: a ${item.kind} item names a unitId only.`);
@@ -63,10 +65,11 @@ export function createRequestService(deps: { db: Database; clock: Clock; audit: 
       if (!unit || unit.agencyId !== scope.agencyId) throw new AppError('unit.not_found', `${where}: no unit ${item.unitId} in the worker's agency.`);
       assertThat(item.kind === 'unit_hierarchy' || (validFrom === null && validTo === null), 'input.invalid', `${where}: a placement has no validity window.`);
     }
-    return {
+    const row: RequestItemsTable = {
       id: newId(), request_id: requestId, position, action: item.action, kind: item.kind, function_id: item.functionId ?? null, unit_id: item.unitId ?? null,
       grant_id: item.grantId ?? null, valid_from: validFrom, valid_to: validTo, beyond_template: beyondTemplate ? 1 : 0, justification: item.justification ?? null,
     };
+    return risk === undefined ? { row } : { row, risk };
   }
 
   /**
@@ -91,9 +94,13 @@ export function createRequestService(deps: { db: Database; clock: Clock; audit: 
     };
     const id = newId();
     const items: RequestItemsTable[] = [];
-    for (const [position, item] of input.items.entries()) items.push(await checkItem(trx, item, position, scope, id));
-    const added = await repo.findFunctionsById(trx, items.flatMap((i) => (i.action === 'add' && i.function_id ? [i.function_id] : [])));
-    const riskLevel = riskOrder[Math.max(riskOrder.indexOf(riskFloor), ...added.map((f) => riskOrder.indexOf(f.riskLevel)))] ?? 'low';
+    const risks: RiskLevel[] = [riskFloor];
+    for (const [position, item] of input.items.entries()) {
+      const checked = await checkItem(trx, item, position, scope, id);
+      items.push(checked.row);
+      if (checked.risk) risks.push(checked.risk);
+    }
+    const riskLevel = riskOrder[Math.max(...risks.map((r) => riskOrder.indexOf(r)))] ?? 'low';
     const row = {
       id, agency_id: agencyId, application_id: input.applicationId, account_id: account.id, subject_worker_id: subject.id, requester_principal_id: ctx.actor.principalId,
       requester_worker_id: ctx.actor.workerId, assessment_id: assessmentId, justification: input.justification, status: 'draft' as const, risk_level: riskLevel,
