@@ -1,4 +1,5 @@
 import type { Database, Executor } from '../../db/database.ts';
+import { runEachInTransaction } from '../../db/run-each.ts';
 import type { LeaverCause } from '../../db/schema.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { calendarDateAt } from '../../shared/dates.ts';
@@ -220,22 +221,20 @@ export function createLeaverCaseService(deps: { db: Database; clock: Clock; audi
     const ctx = systemContext(`leaver-deadlines-${now.toISOString()}`, 'gatehouse deadlines');
     const at = now.toISOString();
     const counts = { escalated: 0, closed: 0 };
-    for (const due of await repo.listDueForEscalation(deps.db, at, 500)) {
-      await deps.db.transaction().execute(async (trx) => {
-        const row = await repo.findCase(trx, due.id);
-        if (!row || row.status !== 'open' || row.version !== due.version) return;
-        if (await closeIfEndDatedElsewhere(trx, ctx, row, now)) {
-          counts.closed += 1;
-          return;
-        }
-        if (!(await repo.updateCase(trx, row.id, row.version, { escalated_at: at, updated_at: at }))) return;
-        await deps.audit.record(trx, ctx, [{
-          action: 'leaver_case.escalated', subjectType: 'leaver_case', subjectId: row.id, agencyId: row.agencyId,
-          reason: `End-dating was due at ${row.dueAt} and the worker is not end-dated`, after: { workerId: row.workerId, dueAt: row.dueAt, escalatedAt: at },
-        }]);
-        counts.escalated += 1;
-      });
-    }
+    await runEachInTransaction(deps.db, await repo.listDueForEscalation(deps.db, at, 500), async (trx, due) => {
+      const row = await repo.findCase(trx, due.id);
+      if (!row || row.status !== 'open' || row.version !== due.version) return;
+      if (await closeIfEndDatedElsewhere(trx, ctx, row, now)) {
+        counts.closed += 1;
+        return;
+      }
+      if (!(await repo.updateCase(trx, row.id, row.version, { escalated_at: at, updated_at: at }))) return;
+      await deps.audit.record(trx, ctx, [{
+        action: 'leaver_case.escalated', subjectType: 'leaver_case', subjectId: row.id, agencyId: row.agencyId,
+        reason: `End-dating was due at ${row.dueAt} and the worker is not end-dated`, after: { workerId: row.workerId, dueAt: row.dueAt, escalatedAt: at },
+      }]);
+      counts.escalated += 1;
+    });
     return counts;
   }
 

@@ -15,7 +15,7 @@ import type { GrantService } from '../grants/grants.service.ts';
 import { findWorker } from '../workers/workers.repo.ts';
 import * as repo from './leaves.repo.ts';
 import type { Coverage, CoverageListItem, CreateCoverageInput } from './lifecycle.schemas.ts';
-import { runEach } from './run-each.ts';
+import { runEach } from '../../db/run-each.ts';
 
 export type CoverageService = ReturnType<typeof createCoverageService>;
 

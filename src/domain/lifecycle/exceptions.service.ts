@@ -16,7 +16,7 @@ import { findWorker } from '../workers/workers.repo.ts';
 import * as repo from './exceptions.repo.ts';
 import type { AccessException, RequestExceptionInput } from './lifecycle.schemas.ts';
 import { findScheduledRemovalOfGrant, insertRemoval, listLiveFunctionGrants } from './removals.repo.ts';
-import { runEachInTransaction } from './run-each.ts';
+import { runEachInTransaction } from '../../db/run-each.ts';
 
 const dayMs = 24 * 60 * 60 * 1000;
 

@@ -19,7 +19,7 @@ import { findWorker, recordWorkerState, saveWorker } from '../workers/workers.re
 import type { CoverageService } from './coverage.service.ts';
 import * as repo from './leaves.repo.ts';
 import type { ChangeLeaveInput, GrantSnapshot, Leave, RecordLeaveInput } from './lifecycle.schemas.ts';
-import { runEach, runEachInTransaction } from './run-each.ts';
+import { runEach, runEachInTransaction } from '../../db/run-each.ts';
 
 export interface LeaveListFilter extends PageRequest {
   status?: Leave['status'] | undefined;

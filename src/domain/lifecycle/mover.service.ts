@@ -20,7 +20,7 @@ import { findWorker } from '../workers/workers.repo.ts';
 import { findLiveKeepException } from './exceptions.repo.ts';
 import { type LifecycleSettings, type ScheduledRemoval, defaultRemovalBusinessDays } from './lifecycle.schemas.ts';
 import * as repo from './removals.repo.ts';
-import { runEachInTransaction } from './run-each.ts';
+import { runEachInTransaction } from '../../db/run-each.ts';
 
 const batchSize = 200;
 

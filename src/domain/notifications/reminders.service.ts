@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database.ts';
+import { runEach, runEachInTransaction } from '../../db/run-each.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { accessAgreement } from '../requests/acknowledgments.service.ts';
 import * as requests from '../requests/requests.repo.ts';
@@ -19,18 +20,16 @@ export function createReminderService(deps: { db: Database; clock: Clock; notifi
   async function remindApprovers(now: Date): Promise<number> {
     const at = now.toISOString();
     let sent = 0;
-    for (const due of await requests.listStagesDueReminder(deps.db, at, batch)) {
-      await deps.db.transaction().execute(async (trx) => {
-        const header = await requests.findRequest(trx, due.requestId);
-        const stage = header?.status === 'pending' ? (await requests.listStages(trx, header.id)).find((s) => s.id === due.stageId) : undefined;
-        if (!header || !stage || stage.status !== 'active' || !stage.activatedAt || !stage.dueAt) return;
-        const next = nextReminderAt(new Date(stage.activatedAt), new Date(stage.dueAt), now);
-        if (!(await requests.moveReminder(trx, stage.id, due.nextReminderAt, next))) return;
-        const decided = new Set(stage.decisions.map((d) => d.approverWorkerId));
-        await deps.notifier.notifyAboutRequest(trx, 'reminder', header, stage.approverIds.filter((id) => !decided.has(id)), { stageName: stage.name, dueAt: stage.dueAt });
-        sent += 1;
-      });
-    }
+    await runEachInTransaction(deps.db, await requests.listStagesDueReminder(deps.db, at, batch), async (trx, due) => {
+      const header = await requests.findRequest(trx, due.requestId);
+      const stage = header?.status === 'pending' ? (await requests.listStages(trx, header.id)).find((s) => s.id === due.stageId) : undefined;
+      if (!header || !stage || stage.status !== 'active' || !stage.activatedAt || !stage.dueAt) return;
+      const next = nextReminderAt(new Date(stage.activatedAt), new Date(stage.dueAt), now);
+      if (!(await requests.moveReminder(trx, stage.id, due.nextReminderAt, next))) return;
+      const decided = new Set(stage.decisions.map((d) => d.approverWorkerId));
+      await deps.notifier.notifyAboutRequest(trx, 'reminder', header, stage.approverIds.filter((id) => !decided.has(id)), { stageName: stage.name, dueAt: stage.dueAt });
+      sent += 1;
+    });
     return sent;
   }
 
@@ -38,14 +37,21 @@ export function createReminderService(deps: { db: Database; clock: Clock; notifi
   async function remindAcknowledgments(now: Date): Promise<number> {
     const since = new Date(now.getTime() - acknowledgmentReminderMs).toISOString();
     const workers = await repo.listUnacknowledgedWorkers(deps.db, accessAgreement.version, since, batch);
-    for (const workerId of workers) {
-      await deps.db.transaction().execute((trx) => deps.notifier.askForAcknowledgment(trx, workerId, accessAgreement, true));
-    }
+    await runEachInTransaction(deps.db, workers, (trx, workerId) => deps.notifier.askForAcknowledgment(trx, workerId, accessAgreement, true));
     return workers.length;
   }
 
   async function processReminders(now: Date = deps.clock.now()): Promise<{ approvalReminders: number; acknowledgmentReminders: number }> {
-    return { approvalReminders: await remindApprovers(now), acknowledgmentReminders: await remindAcknowledgments(now) };
+    const counts = { approvalReminders: 0, acknowledgmentReminders: 0 };
+    // A failing approval reminder does not stop the acknowledgment reminders, nor the other way round.
+    await runEach(
+      [
+        async () => void (counts.approvalReminders = await remindApprovers(now)),
+        async () => void (counts.acknowledgmentReminders = await remindAcknowledgments(now)),
+      ],
+      (step) => step(),
+    );
+    return counts;
   }
 
   return { processReminders };

@@ -33,6 +33,21 @@ describeEachDatabase('access request deadlines and delegation', (current) => {
     assert.deepEqual(await kit.services.requests.processDeadlines(kit.clock.now()), { escalated: 0, autoDenied: 0 });
   });
 
+  it('escalates the other overdue requests when one cannot be worked, then reports the one that failed', async () => {
+    const kit = createTestKit(current());
+    const s = await setUpJoiner(kit);
+    const broken = await requestAccess(kit, s, [{ kind: 'function', functionId: s.caseworkerFn }]);
+    kit.clock.advance(1000);
+    const sound = await requestAccess(kit, s, [{ kind: 'unit_hierarchy', unitId: s.otherUnit }]);
+    // A damaged row: the request names a policy version the agency never had, so its fallback cannot be resolved.
+    await kit.db.updateTable('access_requests').set({ policy_version: 99 }).where('id', '=', broken.body.id).execute();
+    kit.clock.set('2026-03-05T14:00:01.000Z');
+    await assert.rejects(kit.services.requests.processDeadlines(kit.clock.now()), /version 99/);
+    const read = async (id: string) => (await kit.call('GET', `/api/v1/access-requests/${id}`, { token: s.tokens.coordinatorB })).body;
+    assert.equal((await read(sound.body.id)).stages[0].escalated, true);
+    assert.equal((await read(broken.body.id)).stages[0].escalated, false);
+  });
+
   it("lets a deputy decide in the approver's place only inside the delegation window", async () => {
     const kit = createTestKit(current());
     const s = await setUpJoiner(kit);

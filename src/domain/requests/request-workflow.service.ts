@@ -1,5 +1,6 @@
 import type { Database, Executor } from '../../db/database.ts';
 import type { RequestDecisionsTable, RequestStatus, RequestStagesTable } from '../../db/schema.ts';
+import { runEachInTransaction } from '../../db/run-each.ts';
 import { refuseDuplicate } from '../../db/unique-violation.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { calendarDateAt } from '../../shared/dates.ts';
@@ -277,36 +278,35 @@ export function createRequestWorkflow(deps: {
     const ctx = systemContext(`deadlines-${now.toISOString()}`, 'gatehouse deadlines');
     const at = now.toISOString();
     const counts = { escalated: 0, autoDenied: 0 };
-    for (const overdue of await repo.listOverdueStages(deps.db, at, 500)) {
-      await deps.db.transaction().execute(async (trx) => {
-        const header = await repo.findRequest(trx, overdue.requestId);
-        const stage = header?.status === 'pending' ? (await repo.listStages(trx, header.id)).find((s) => s.id === overdue.stageId) : undefined;
-        if (!header || !stage || stage.status !== 'active' || (stage.dueAt ?? at) > at) return;
-        if (!stage.escalated) {
-          const policy = await deps.approvals.policyVersion(trx, header.agencyId, header.policyVersion ?? 0);
-          const fallback = await resolveApprovers(trx, await routingFor(trx, header, await repo.listItems(trx, header.id)), policy.fallback);
-          const approvers = [...new Set([...stage.approverIds, ...fallback])];
-          const deadline = JSON.parse(await repo.findStageDeadline(trx, stage.id)) as StageDefinition['deadline'];
-          if (!(await repo.advanceRequest(trx, header.id, header.version, { updated_at: at }))) return;
-          const due = computeDue(now, deadline);
-          await repo.updateStage(trx, stage.id, { escalated: 1, approver_ids: JSON.stringify(approvers), due_at: due.toISOString(), next_reminder_at: nextReminderAt(now, due) });
-          await deps.notifier.notifyAboutRequest(trx, 'escalation', header, approvers, { stageName: stage.name, dueAt: due.toISOString() });
-          await deps.audit.record(trx, ctx, [
-            { action: 'request.escalated', subjectType: 'access_request', subjectId: header.id, agencyId: header.agencyId, reason: `Stage "${stage.name}" passed its deadline ${stage.dueAt}`, after: { approverIds: approvers } },
-          ]);
-          counts.escalated += 1;
-          return;
-        }
-        if (!(await repo.advanceRequest(trx, header.id, header.version, { status: 'expired', updated_at: at, closed_at: at }))) return;
-        await repo.updateStage(trx, stage.id, { status: 'expired', closed_at: at });
-        await repo.closeOpenStages(trx, header.id, 'cancelled', at);
+    // One request that cannot be worked (a bug, a damaged row) must not hold back the others' escalations.
+    await runEachInTransaction(deps.db, await repo.listOverdueStages(deps.db, at, 500), async (trx, overdue) => {
+      const header = await repo.findRequest(trx, overdue.requestId);
+      const stage = header?.status === 'pending' ? (await repo.listStages(trx, header.id)).find((s) => s.id === overdue.stageId) : undefined;
+      if (!header || !stage || stage.status !== 'active' || (stage.dueAt ?? at) > at) return;
+      if (!stage.escalated) {
+        const policy = await deps.approvals.policyVersion(trx, header.agencyId, header.policyVersion ?? 0);
+        const fallback = await resolveApprovers(trx, await routingFor(trx, header, await repo.listItems(trx, header.id)), policy.fallback);
+        const approvers = [...new Set([...stage.approverIds, ...fallback])];
+        const deadline = JSON.parse(await repo.findStageDeadline(trx, stage.id)) as StageDefinition['deadline'];
+        if (!(await repo.advanceRequest(trx, header.id, header.version, { updated_at: at }))) return;
+        const due = computeDue(now, deadline);
+        await repo.updateStage(trx, stage.id, { escalated: 1, approver_ids: JSON.stringify(approvers), due_at: due.toISOString(), next_reminder_at: nextReminderAt(now, due) });
+        await deps.notifier.notifyAboutRequest(trx, 'escalation', header, approvers, { stageName: stage.name, dueAt: due.toISOString() });
         await deps.audit.record(trx, ctx, [
-          { action: 'request.auto_denied', subjectType: 'access_request', subjectId: header.id, agencyId: header.agencyId, reason: `Stage "${stage.name}" had no decision by ${stage.dueAt}, after escalation`, before: { status: 'pending' }, after: { status: 'expired' } },
+          { action: 'request.escalated', subjectType: 'access_request', subjectId: header.id, agencyId: header.agencyId, reason: `Stage "${stage.name}" passed its deadline ${stage.dueAt}`, after: { approverIds: approvers } },
         ]);
-        await deps.notifier.notifyAboutRequest(trx, 'decision', header, [header.requesterWorkerId, header.subjectWorkerId], { outcome: 'expired' });
-        counts.autoDenied += 1;
-      });
-    }
+        counts.escalated += 1;
+        return;
+      }
+      if (!(await repo.advanceRequest(trx, header.id, header.version, { status: 'expired', updated_at: at, closed_at: at }))) return;
+      await repo.updateStage(trx, stage.id, { status: 'expired', closed_at: at });
+      await repo.closeOpenStages(trx, header.id, 'cancelled', at);
+      await deps.audit.record(trx, ctx, [
+        { action: 'request.auto_denied', subjectType: 'access_request', subjectId: header.id, agencyId: header.agencyId, reason: `Stage "${stage.name}" had no decision by ${stage.dueAt}, after escalation`, before: { status: 'pending' }, after: { status: 'expired' } },
+      ]);
+      await deps.notifier.notifyAboutRequest(trx, 'decision', header, [header.requesterWorkerId, header.subjectWorkerId], { outcome: 'expired' });
+      counts.autoDenied += 1;
+    });
     return counts;
   }
 

@@ -1,4 +1,4 @@
-import type { Database, Executor } from '../../db/database.ts';
+import type { Database, Executor } from './database.ts';
 
 /**
  * Runs `work` for every item, one after another, so one item that fails (a bad row, a bug) does
@@ -14,7 +14,7 @@ export async function runEach<T>(items: readonly T[], work: (item: T) => Promise
     }
   }
   if (failures.length === 1) throw failures[0];
-  if (failures.length > 1) throw new AggregateError(failures, `${failures.length} lifecycle items failed; each is retried on the next tick.`);
+  if (failures.length > 1) throw new AggregateError(failures, `${failures.length} items failed; each is retried on the next tick.`);
 }
 
 /** `runEach` with every item in its own transaction: a failure rolls back that item alone. */
