@@ -43,9 +43,9 @@ describeEachDatabase('access request deadlines and delegation', (current) => {
     await kit.db.updateTable('access_requests').set({ policy_version: 99 }).where('id', '=', broken.body.id).execute();
     kit.clock.set('2026-03-05T14:00:01.000Z');
     await assert.rejects(kit.services.requests.processDeadlines(kit.clock.now()), /version 99/);
-    const read = async (id: string) => (await kit.call('GET', `/api/v1/access-requests/${id}`, { token: s.tokens.coordinatorB })).body;
-    assert.equal((await read(sound.body.id)).stages[0].escalated, true);
-    assert.equal((await read(broken.body.id)).stages[0].escalated, false);
+    const read = async (id: string): Promise<{ stages: { escalated: boolean }[] }> => (await kit.call('GET', `/api/v1/access-requests/${id}`, { token: s.tokens.coordinatorB })).body as { stages: { escalated: boolean }[] };
+    assert.equal((await read(sound.body.id)).stages[0]?.escalated, true);
+    assert.equal((await read(broken.body.id)).stages[0]?.escalated, false);
   });
 
   it("lets a deputy decide in the approver's place only inside the delegation window", async () => {
