@@ -11,6 +11,7 @@ import * as leavers from './migrations/0008-leavers.ts';
 import * as consoleSignIn from './migrations/0009-console.ts';
 import * as workerExternalIds from './migrations/0010-worker-external-ids.ts';
 import * as dashboardFigures from './migrations/0011-dashboard-figures.ts';
+import * as leanWriteIndexes from './migrations/0012-lean-write-indexes.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-core': core,
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0009-console': consoleSignIn,
   '0010-worker-external-ids': workerExternalIds,
   '0011-dashboard-figures': dashboardFigures,
+  '0012-lean-write-indexes': leanWriteIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

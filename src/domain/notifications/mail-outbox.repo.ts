@@ -1,4 +1,4 @@
-import type { ExpressionBuilder } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
 import { bulkInsert } from '../../db/bulk-insert.ts';
 import type { Executor } from '../../db/database.ts';
 import { prepareListQuery, prepareQuery } from '../../db/prepared-query.ts';
@@ -102,7 +102,8 @@ export async function recordMailFailure(db: Executor, id: string, owner: string,
  * acknowledgment email since `since`.
  */
 export async function listUnacknowledgedWorkers(db: Executor, agreementVersion: string, since: string, limit: number): Promise<string[]> {
-  const kinds: MailKind[] = ['acknowledgment_needed', 'acknowledgment_reminder'];
+  // Written into the SQL, as the partial index on acknowledgment emails says them (migration 0012).
+  const kinds = (['acknowledgment_needed', 'acknowledgment_reminder'] as const satisfies readonly MailKind[]).map((kind) => sql.lit(kind));
   const rows = await db
     .selectFrom('access_requests as r')
     .select('r.subject_worker_id')

@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/database.ts';
+import { activeStage } from './requests.repo.ts';
 
 /** A request waiting in an inbox, with what a list of them shows. */
 export interface WaitingRow {
@@ -27,7 +28,7 @@ export async function listWaiting(db: Executor, query: { workerId: string; agenc
     .innerJoin('workers as w', 'w.id', 'r.subject_worker_id')
     .select(['r.id as requestId', 'r.risk_level as riskLevel', 's.id as stageId', 's.name as stageName', 's.due_at as dueAt', 's.approver_ids as approverIds'])
     .select(['r.subject_worker_id as subjectWorkerId', 'w.first_name as firstName', 'w.last_name as lastName', 'w.login_id as subjectLoginId'])
-    .where('s.status', '=', 'active')
+    .where('s.status', '=', activeStage)
     .where('r.status', '=', 'pending')
     .where('r.agency_id', '=', query.agencyId)
     .where('r.subject_worker_id', '!=', query.workerId)

@@ -1,4 +1,4 @@
-import type { Updateable } from 'kysely';
+import { type Updateable, sql } from 'kysely';
 import { bulkInsert } from '../../db/bulk-insert.ts';
 import type { Executor } from '../../db/database.ts';
 import { patchShape, prepareByShape, prepareListQuery, prepareQuery } from '../../db/prepared-query.ts';
@@ -130,12 +130,15 @@ export async function insertDecision(db: Executor, row: RequestDecisionsTable): 
   await bulkInsert(db, 'request_decisions', [row]);
 }
 
+/** Written into the SQL, not bound: the deadline and reminder indexes hold active stages only (migration 0012), and a query uses them only when it says so literally. */
+export const activeStage = sql.lit<'active'>('active');
+
 /** Active stages whose deadline has passed, oldest first. */
 export async function listOverdueStages(db: Executor, at: string, limit: number): Promise<{ stageId: string; requestId: string }[]> {
   return db
     .selectFrom('request_stages')
     .select(['id as stageId', 'request_id as requestId'])
-    .where('status', '=', 'active')
+    .where('status', '=', activeStage)
     .where('due_at', '<=', at)
     .orderBy('due_at')
     .limit(limit)
@@ -225,7 +228,7 @@ export async function listStagesDueReminder(db: Executor, at: string, limit: num
   const rows = await db
     .selectFrom('request_stages')
     .select(['id', 'request_id', 'next_reminder_at'])
-    .where('status', '=', 'active')
+    .where('status', '=', activeStage)
     .where('next_reminder_at', '<=', at)
     .orderBy('next_reminder_at')
     .limit(limit)
