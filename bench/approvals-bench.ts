@@ -4,6 +4,10 @@
  * `workers` workers (and again with 10,000, for route_p99_ms_10k). Each request is created by a
  * security coordinator (the create call routes it: stages and approvers are resolved), then
  * decided stage by stage by the approver each stage names. Prints one JSON line.
+ * Besides the client-observed figures it reports where their time goes: the server thread's CPU
+ * per call, the app's own handling time (server_handler_*), how long the server sat idle waiting
+ * for calls (server_idle_pct), and how late the client thread ran (client_loop_delay_p99_ms), which
+ * a client on another machine would not add.
  */
 import { serve } from '@hono/node-server';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createApp } from '../src/app.ts';
 import { openDatabase } from '../src/db/database.ts';
@@ -55,6 +60,12 @@ interface Scenario {
   calls: number;
   /** CPU time of the server's thread per HTTP call: the server's cost, whatever else the machine runs. */
   serverCpuMsPerCall?: number;
+  /** Time from the app receiving a call to its response being ready (no queueing, no HTTP parsing or writing). */
+  handlerMs?: number[];
+  /** Share of the client phase the server's event loop sat idle, waiting for a call to arrive. */
+  serverIdlePct?: number;
+  /** How late the client thread's event loop ran at its 99th percentile: time a response waited for the client, counted in its latency. */
+  clientLoopDelayP99Ms?: number;
 }
 
 /** CPU time (user + system, ms) this process's main thread has used so far; Linux only. */
@@ -129,7 +140,16 @@ async function runScenario(workerCount: number): Promise<Scenario> {
     tokens.set(workerId, (await services.tokens.create(ctx, { name: `approver ${workerId}`, role, agencyId: agency.id, workerId })).token);
   }
 
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  const handlerMs: number[] = [];
+  const timedFetch: typeof app.fetch = async (request, env, executionContext) => {
+    const start = process.hrtime.bigint();
+    try {
+      return await app.fetch(request, env, executionContext);
+    } finally {
+      handlerMs.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+  };
+  const server = serve({ fetch: timedFetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
 
@@ -148,6 +168,8 @@ async function runScenario(workerCount: number): Promise<Scenario> {
   };
   // The clients run in their own thread, as they would on other machines: the server's thread does only the server's work.
   const cpuBefore = mainThreadCpuMs();
+  const loopBefore = performance.eventLoopUtilization();
+  handlerMs.length = 0;
   const result = await new Promise<Scenario>((resolve, reject) => {
     // Node 20 does not hand tsx's loader to worker threads: the worker registers it, then loads this file.
     const boot = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(import.meta.url)});`;
@@ -156,6 +178,10 @@ async function runScenario(workerCount: number): Promise<Scenario> {
     worker.once('error', reject);
   });
   result.serverCpuMsPerCall = Number(((mainThreadCpuMs() - cpuBefore) / result.calls).toFixed(2));
+  const loop = performance.eventLoopUtilization(loopBefore);
+  result.serverIdlePct = Number(((100 * loop.idle) / (loop.idle + loop.active)).toFixed(1));
+  // The warm-up requests' share of the calls is left out, as on the client side.
+  result.handlerMs = handlerMs.slice(Math.round((handlerMs.length * warmup) / (warmup + requests)));
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await handle.destroy();
   rmSync(dir, { recursive: true, force: true });
@@ -170,6 +196,8 @@ interface RequestView {
 }
 
 async function runClients(plan: Plan): Promise<Scenario> {
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
   // node:http rather than fetch: fetch's streams make the client collect garbage for several
   // milliseconds at a time, and the client's pauses would count as the server's latency.
   const agent = new Agent({ keepAlive: true, maxSockets: plan.clients });
@@ -219,6 +247,9 @@ async function runClients(plan: Plan): Promise<Scenario> {
     }
   }
   await Promise.all(Array.from({ length: plan.clients }, client));
+  loopDelay.disable();
+  // The histogram counts from the timer's due time; its 1 ms resolution is not lateness.
+  result.clientLoopDelayP99Ms = Number(Math.max(0, loopDelay.percentile(99) / 1e6 - 1).toFixed(2));
   return result;
 }
 
@@ -245,5 +276,9 @@ if (!isMainThread) {
     outcomes: largeRun.outcomes,
     server_cpu_ms_per_call: largeRun.serverCpuMsPerCall,
     server_cpu_ms_per_call_10k: smallRun.serverCpuMsPerCall,
+    server_handler_p50_ms: percentile(largeRun.handlerMs ?? [], 50),
+    server_handler_p99_ms: percentile(largeRun.handlerMs ?? [], 99),
+    server_idle_pct: largeRun.serverIdlePct,
+    client_loop_delay_p99_ms: largeRun.clientLoopDelayP99Ms,
   }));
 }
