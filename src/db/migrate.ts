@@ -12,6 +12,7 @@ import * as consoleSignIn from './migrations/0009-console.ts';
 import * as workerExternalIds from './migrations/0010-worker-external-ids.ts';
 import * as dashboardFigures from './migrations/0011-dashboard-figures.ts';
 import * as leanWriteIndexes from './migrations/0012-lean-write-indexes.ts';
+import * as acknowledgmentReminders from './migrations/0013-acknowledgment-reminders.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-core': core,
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0010-worker-external-ids': workerExternalIds,
   '0011-dashboard-figures': dashboardFigures,
   '0012-lean-write-indexes': leanWriteIndexes,
+  '0013-acknowledgment-reminders': acknowledgmentReminders,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
@@ -36,4 +38,10 @@ export async function migrateToLatest(db: Database): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(`Migration failed: ${JSON.stringify(error)}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Brings the schema up to the named migration and no further: for tests of an upgrade that moves data. */
+export async function migrateTo(db: Database, name: keyof typeof migrations): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateTo(name);
+  if (error) throw error instanceof Error ? error : new Error(`Migration failed: ${JSON.stringify(error)}`);
 }

@@ -139,6 +139,14 @@ export interface AcknowledgmentsTable {
 /** An agency's own assessment survey; the definition holds its questions and rules. */
 export type AssessmentSurveysTable = VersionedDefinitionsTable;
 
+/** A worker who owes an acknowledgment of the access agreement, and when they are next reminded. */
+export interface AcknowledgmentRemindersTable {
+  worker_id: string;
+  agency_id: string;
+  agreement_version: string;
+  next_reminder_at: string;
+}
+
 export interface RequestTables {
   approval_policies: ApprovalPoliciesTable;
   access_requests: AccessRequestsTable;
@@ -149,5 +157,6 @@ export interface RequestTables {
   sod_rules: SodRulesTable;
   assessments: AssessmentsTable;
   acknowledgments: AcknowledgmentsTable;
+  acknowledgment_reminders: AcknowledgmentRemindersTable;
   assessment_surveys: AssessmentSurveysTable;
 }

@@ -1,8 +1,8 @@
-import { type ExpressionBuilder, sql } from 'kysely';
+import type { ExpressionBuilder } from 'kysely';
 import { bulkInsert } from '../../db/bulk-insert.ts';
 import type { Executor } from '../../db/database.ts';
 import { prepareListQuery, prepareQuery } from '../../db/prepared-query.ts';
-import type { DB, MailKind, MailOutboxTable } from '../../db/schema.ts';
+import type { DB, MailOutboxTable } from '../../db/schema.ts';
 
 export interface Recipient {
   id: string;
@@ -97,26 +97,3 @@ export async function recordMailFailure(db: Executor, id: string, owner: string,
     .execute();
 }
 
-/**
- * Workers who hold provisioned access, have not acknowledged the agreement version, and got no
- * acknowledgment email since `since`.
- */
-export async function listUnacknowledgedWorkers(db: Executor, agreementVersion: string, since: string, limit: number): Promise<string[]> {
-  // Written into the SQL, as the partial index on acknowledgment emails says them (migration 0012).
-  const kinds = (['acknowledgment_needed', 'acknowledgment_reminder'] as const satisfies readonly MailKind[]).map((kind) => sql.lit(kind));
-  const rows = await db
-    .selectFrom('access_requests as r')
-    .select('r.subject_worker_id')
-    .distinct()
-    .where('r.status', '=', 'provisioned')
-    .where((eb) =>
-      eb.not(eb.exists(eb.selectFrom('acknowledgments as a').select('a.id').whereRef('a.worker_id', '=', 'r.subject_worker_id').where('a.agreement_version', '=', agreementVersion))),
-    )
-    .where((eb) =>
-      eb.not(eb.exists(eb.selectFrom('mail_outbox as m').select('m.id').whereRef('m.recipient_worker_id', '=', 'r.subject_worker_id').where('m.kind', 'in', kinds).where('m.created_at', '>', since))),
-    )
-    .orderBy('r.subject_worker_id')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => r.subject_worker_id);
-}

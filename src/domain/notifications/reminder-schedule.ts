@@ -18,3 +18,11 @@ export function reminderTimes(activatedAt: Date, dueAt: Date): Date[] {
 export function nextReminderAt(activatedAt: Date, dueAt: Date, after: Date = activatedAt): string | null {
   return reminderTimes(activatedAt, dueAt).find((t) => t > after)?.toISOString() ?? null;
 }
+
+/** How long a worker who has not acknowledged the access agreement waits between reminders. */
+const acknowledgmentReminderMs = 2 * dayMs;
+
+/** When a worker who owes an acknowledgment, asked or reminded at `at`, is reminded next. */
+export function nextAcknowledgmentReminderAt(at: Date): string {
+  return new Date(at.getTime() + acknowledgmentReminderMs).toISOString();
+}

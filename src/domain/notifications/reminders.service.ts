@@ -3,12 +3,9 @@ import { runEach, runEachInTransaction } from '../../db/run-each.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { accessAgreement } from '../requests/acknowledgments.service.ts';
 import * as requests from '../requests/requests.repo.ts';
-import * as repo from './mail-outbox.repo.ts';
 import type { Notifier } from './notifier.ts';
-import { nextReminderAt } from './reminder-schedule.ts';
+import { nextAcknowledgmentReminderAt, nextReminderAt } from './reminder-schedule.ts';
 
-/** How long a worker who has not acknowledged the access agreement waits between reminders. */
-export const acknowledgmentReminderMs = 2 * 86_400_000;
 
 const batch = 500;
 
@@ -33,12 +30,20 @@ export function createReminderService(deps: { db: Database; clock: Clock; notifi
     return sent;
   }
 
-  /** Reminds each worker with provisioned access who has not acknowledged the agreement, every two days. */
+  /** Reminds each worker who owes an acknowledgment of the agreement in force, every two days, until they give it. */
   async function remindAcknowledgments(now: Date): Promise<number> {
-    const since = new Date(now.getTime() - acknowledgmentReminderMs).toISOString();
-    const workers = await repo.listUnacknowledgedWorkers(deps.db, accessAgreement.version, since, batch);
-    await runEachInTransaction(deps.db, workers, (trx, workerId) => deps.notifier.askForAcknowledgment(trx, workerId, accessAgreement, true));
-    return workers.length;
+    let sent = 0;
+    await runEachInTransaction(deps.db, await requests.listDueAcknowledgmentReminders(deps.db, now.toISOString(), batch), async (trx, due) => {
+      const acknowledged = (await requests.listAcknowledgments(trx, due.workerId)).some((a) => a.agreementVersion === accessAgreement.version);
+      if (acknowledged) {
+        await requests.dropAcknowledgmentReminder(trx, due.workerId);
+        return;
+      }
+      if (!(await requests.moveAcknowledgmentReminder(trx, due.workerId, due.nextReminderAt, nextAcknowledgmentReminderAt(now)))) return;
+      await deps.notifier.askForAcknowledgment(trx, due.workerId, accessAgreement, true);
+      sent += 1;
+    });
+    return sent;
   }
 
   async function processReminders(now: Date = deps.clock.now()): Promise<{ approvalReminders: number; acknowledgmentReminders: number }> {

@@ -41,6 +41,7 @@ export function createAcknowledgmentService(deps: { db: Database; clock: Clock; 
         'conflict.version',
         `You already acknowledged agreement version ${agreementVersion}.`,
       );
+      await repo.dropAcknowledgmentReminder(trx, worker.id);
       await deps.audit.record(trx, ctx, [{ action: 'agreement.acknowledged', subjectType: 'worker', subjectId: worker.id, agencyId: worker.agencyId, after: { agreementVersion, acknowledgedAt: acknowledgment.acknowledgedAt } }]);
     });
     return acknowledgment;

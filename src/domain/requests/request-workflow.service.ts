@@ -17,7 +17,7 @@ import { type RequestContext, systemContext } from '../auth/actor.ts';
 import { type Permission, authorize } from '../auth/permissions.ts';
 import type { GrantService } from '../grants/grants.service.ts';
 import type { Notifier } from '../notifications/notifier.ts';
-import { nextReminderAt } from '../notifications/reminder-schedule.ts';
+import { nextAcknowledgmentReminderAt, nextReminderAt } from '../notifications/reminder-schedule.ts';
 import { accessAgreement } from './acknowledgments.service.ts';
 import { mayReadRequest } from './request-readers.ts';
 import * as repo from './requests.repo.ts';
@@ -251,7 +251,10 @@ export function createRequestWorkflow(deps: {
       await apply(trx, ctx, header, items);
       await deps.audit.record(trx, ctx, [{ action: 'request.provisioned', subjectType: 'access_request', subjectId: id, agencyId: header.agencyId, after: { status } }]);
       const acknowledged = (await repo.listAcknowledgments(trx, header.subjectWorkerId)).some((a) => a.agreementVersion === accessAgreement.version);
-      if (!acknowledged) await deps.notifier.askForAcknowledgment(trx, header.subjectWorkerId, accessAgreement, false);
+      if (!acknowledged) {
+        await deps.notifier.askForAcknowledgment(trx, header.subjectWorkerId, accessAgreement, false);
+        await repo.scheduleAcknowledgmentReminder(trx, { worker_id: header.subjectWorkerId, agency_id: header.agencyId, agreement_version: accessAgreement.version, next_reminder_at: nextAcknowledgmentReminderAt(now) });
+      }
     }
     if (status !== 'pending') await deps.notifier.notifyAboutRequest(trx, 'decision', header, [header.requesterWorkerId, header.subjectWorkerId], { outcome: status });
     return { ...header, status, updatedAt: at, failure, closedAt: status === 'pending' ? header.closedAt : at, version: header.version + 1, items, stages: stagesAfter };

@@ -2,7 +2,7 @@ import { type Updateable, sql } from 'kysely';
 import { bulkInsert } from '../../db/bulk-insert.ts';
 import type { Executor } from '../../db/database.ts';
 import { patchShape, prepareByShape, prepareListQuery, prepareQuery } from '../../db/prepared-query.ts';
-import type { AccessRequestsTable, RequestDecisionsTable, RequestItemsTable, RequestStagesTable, RequestStatus, StageStatus } from '../../db/schema.ts';
+import type { AccessRequestsTable, AcknowledgmentRemindersTable, RequestDecisionsTable, RequestItemsTable, RequestStagesTable, RequestStatus, StageStatus } from '../../db/schema.ts';
 import type { Acknowledgment, Decision, RequestHeader, RequestItem, Stage } from './requests.schemas.ts';
 
 /** A request row as the domain reads it. */
@@ -211,6 +211,38 @@ const acknowledgmentsOf = prepareQuery((db, p: { workerId: string }) => db.selec
 export async function listAcknowledgments(db: Executor, workerId: string): Promise<Acknowledgment[]> {
   const rows = (await acknowledgmentsOf(db, { workerId })).rows;
   return rows.map((r) => ({ id: r.id, workerId: r.worker_id, agreementVersion: r.agreement_version, principalId: r.principal_id, acknowledgedAt: r.acknowledged_at }));
+}
+
+/** Schedules the worker's next reminder to acknowledge the agreement version (replacing any earlier one). */
+export async function scheduleAcknowledgmentReminder(db: Executor, row: AcknowledgmentRemindersTable): Promise<void> {
+  await db
+    .insertInto('acknowledgment_reminders')
+    .values(row)
+    .onConflict((oc) => oc.column('worker_id').doUpdateSet({ agency_id: row.agency_id, agreement_version: row.agreement_version, next_reminder_at: row.next_reminder_at }))
+    .execute();
+}
+
+/** The worker owes no acknowledgment any more. */
+export async function dropAcknowledgmentReminder(db: Executor, workerId: string): Promise<void> {
+  await db.deleteFrom('acknowledgment_reminders').where('worker_id', '=', workerId).execute();
+}
+
+/** Acknowledgment reminders due at `at`, oldest first. */
+export async function listDueAcknowledgmentReminders(db: Executor, at: string, limit: number): Promise<{ workerId: string; nextReminderAt: string }[]> {
+  return db
+    .selectFrom('acknowledgment_reminders')
+    .select(['worker_id as workerId', 'next_reminder_at as nextReminderAt'])
+    .where('next_reminder_at', '<=', at)
+    .orderBy('next_reminder_at')
+    .orderBy('worker_id')
+    .limit(limit)
+    .execute();
+}
+
+/** Moves the worker's reminder from `expected` to `next`; false when another node already did. */
+export async function moveAcknowledgmentReminder(db: Executor, workerId: string, expected: string, next: string): Promise<boolean> {
+  const result = await db.updateTable('acknowledgment_reminders').set({ next_reminder_at: next }).where('worker_id', '=', workerId).where('next_reminder_at', '=', expected).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 export async function countProvisionedRequests(db: Executor, workerId: string): Promise<number> {
