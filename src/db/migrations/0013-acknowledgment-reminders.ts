@@ -49,9 +49,10 @@ export async function up(schemaDb: Kysely<unknown>): Promise<void> {
   // A worker is scheduled once, in the agency of their first request found.
   const agencyOf = new Map<string, string>();
   for (const { workerId, agencyId } of owing) if (!agencyOf.has(workerId)) agencyOf.set(workerId, agencyId);
-  for (const [workerId, agencyId] of agencyOf) {
+  const reminders = [...agencyOf].map(([workerId, agencyId]) => {
     const last = lastMailAt.get(workerId);
-    const next = last ? new Date(Date.parse(last) + reminderGapMs).toISOString() : now;
-    await db.insertInto('acknowledgment_reminders').values({ worker_id: workerId, agency_id: agencyId, agreement_version: agreementVersion, next_reminder_at: next }).execute();
-  }
+    return { worker_id: workerId, agency_id: agencyId, agreement_version: agreementVersion, next_reminder_at: last ? new Date(Date.parse(last) + reminderGapMs).toISOString() : now };
+  });
+  // 500 rows (2,000 values) a statement: under both databases' limits on bound values.
+  for (let start = 0; start < reminders.length; start += 500) await db.insertInto('acknowledgment_reminders').values(reminders.slice(start, start + 500)).execute();
 }

@@ -131,7 +131,7 @@ export function createAssessmentService(deps: { db: Database; clock: Clock; audi
       ...assessment.proposal.hierarchyUnitIds.map((unitId) => ({ action: 'add' as const, kind: 'unit_hierarchy' as const, unitId, justification: 'Assessment: covers for this unit' })),
     ];
     const requestId = await deps.db.transaction().execute(async (trx) => {
-      const created = await deps.requests.createInTransaction(
+      const { id: created } = await deps.requests.createInTransaction(
         trx, ctx, assessment.agencyId,
         { subjectWorkerId: assessment.workerId, applicationId: assessment.applicationId, justification: input.justification, items, submit: true },
         assessment.id,

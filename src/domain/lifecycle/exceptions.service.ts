@@ -49,7 +49,7 @@ export function createExceptionService(deps: { db: Database; clock: Clock; audit
     const endsAt = new Date(now.getTime() + input.days * dayMs).toISOString();
     const id = newId();
     await deps.db.transaction().execute(async (trx) => {
-      const requestId = await deps.requests.createInTransaction(trx, ctx, worker.agencyId, {
+      const { id: requestId } = await deps.requests.createInTransaction(trx, ctx, worker.agencyId, {
         subjectWorkerId: worker.id, applicationId: account.applicationId, items: [], submit: true,
         justification: `Exception: ${input.kind} ${fn.code} for ${input.days} days, until ${endsAt}. ${input.justification}`,
       }, null, fn.riskLevel);

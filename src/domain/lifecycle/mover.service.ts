@@ -115,10 +115,11 @@ export function createMoverService(deps: {
     // An account still in N01 is placed by its assessment, not by a mover.
     if (account.unitId !== worker.unitId && account.unitId !== holdingUnitId) items.unshift({ action: 'add', kind: 'unit_placement', unitId: worker.unitId });
     if (items.length === 0) return null;
-    return deps.requests.createInTransaction(trx, ctx, account.agencyId, {
+    const proposed = await deps.requests.createInTransaction(trx, ctx, account.agencyId, {
       subjectWorkerId: worker.id, applicationId: account.applicationId, items, submit: false,
       justification: `Job change to ${worker.jobType}: what the new job's access template needs. Proposed by Gatehouse; review and submit.`,
     }, null);
+    return proposed.id;
   }
 
   async function handleMove(trx: Executor, ctx: RequestContext, event: repo.MoverEvent, now: Date): Promise<{ removals: number; requests: number } | null> {

@@ -6,7 +6,6 @@ import * as requests from '../requests/requests.repo.ts';
 import type { Notifier } from './notifier.ts';
 import { nextAcknowledgmentReminderAt, nextReminderAt } from './reminder-schedule.ts';
 
-
 const batch = 500;
 
 export type ReminderService = ReturnType<typeof createReminderService>;
@@ -34,8 +33,7 @@ export function createReminderService(deps: { db: Database; clock: Clock; notifi
   async function remindAcknowledgments(now: Date): Promise<number> {
     let sent = 0;
     await runEachInTransaction(deps.db, await requests.listDueAcknowledgmentReminders(deps.db, now.toISOString(), batch), async (trx, due) => {
-      const acknowledged = (await requests.listAcknowledgments(trx, due.workerId)).some((a) => a.agreementVersion === accessAgreement.version);
-      if (acknowledged) {
+      if (await requests.hasAcknowledged(trx, due.workerId, accessAgreement.version)) {
         await requests.dropAcknowledgmentReminder(trx, due.workerId);
         return;
       }
@@ -48,14 +46,11 @@ export function createReminderService(deps: { db: Database; clock: Clock; notifi
 
   async function processReminders(now: Date = deps.clock.now()): Promise<{ approvalReminders: number; acknowledgmentReminders: number }> {
     const counts = { approvalReminders: 0, acknowledgmentReminders: 0 };
+    const kinds = { approvalReminders: remindApprovers, acknowledgmentReminders: remindAcknowledgments };
     // A failing approval reminder does not stop the acknowledgment reminders, nor the other way round.
-    await runEach(
-      [
-        async () => void (counts.approvalReminders = await remindApprovers(now)),
-        async () => void (counts.acknowledgmentReminders = await remindAcknowledgments(now)),
-      ],
-      (step) => step(),
-    );
+    await runEach(Object.entries(kinds), async ([kind, remind]) => {
+      counts[kind as keyof typeof kinds] = await remind(now);
+    });
     return counts;
   }
 

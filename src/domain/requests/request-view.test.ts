@@ -73,6 +73,11 @@ describeEachDatabase('a request as its readers see it', (current) => {
     kit.clock.advance(60_000);
     await expectStored(await decide(kit, s.tokens.supervisor, denied.body.id));
     await expectStored(await decide(kit, s.tokens.coordinatorB, denied.body.id, 'deny', { comment: 'Not this week' }));
+    // Denied at its first stage: the stage still waiting is cancelled.
+    const deniedEarly = await requestAccess(kit, s, [{ kind: 'function', functionId: s.caseworkerFn }]);
+    const early = await decide(kit, s.tokens.supervisor, deniedEarly.body.id, 'deny');
+    assert.deepEqual(early.body.stages.map((st: { status: string }) => st.status), ['denied', 'cancelled']);
+    await expectStored(early);
 
     const both = [{ name: 'Supervisor and unit approver', approvers: [{ kind: 'supervisor' }, { kind: 'unit_approver' }], quorum: 'all', deadline: { hours: 8 } }];
     assert.equal((await kit.call('PUT', `/api/v1/agencies/${s.agency.id}/approval-policy`, { token: s.tokens.coordinatorA, body: { low: both, medium: both, high: both } })).status, 200);

@@ -216,11 +216,9 @@ export function createRequestWorkflow(deps: {
     assertThat(won, 'conflict.version', 'Another approver decided this request at the same moment; reload it to see the outcome.');
     const decision: RequestDecisionsTable = { id: newId(), request_id: id, stage_id: stage.id, approver_worker_id: seat, decided_by_worker_id: actor, principal_id: ctx.actor.principalId, decision: input.decision, comment: input.comment ?? null, decided_at: at };
     await refuseDuplicate(repo.insertDecision(trx, decision), 'approval.already_decided', `Stage "${stage.name}" already has a decision for that approver.`);
-    const stagesAfter = stages.map((s) => (s.id === stage.id ? { ...s, decisions: repo.inDecisionOrder([...s.decisions, repo.toDecision(decision)]) } : { ...s }));
-    const stageAfter = (stageId: string, patch: Partial<Stage>) => {
-      const index = stagesAfter.findIndex((s) => s.id === stageId);
-      stagesAfter[index] = { ...(stagesAfter[index] as Stage), ...patch };
-    };
+    // What each write below changes in a stage, for the answer.
+    const stageChanges = new Map<string, Partial<Stage>>([[stage.id, { decisions: repo.inDecisionOrder([...stage.decisions, repo.toDecision(decision)]) }]]);
+    const changeStage = (stageId: string, change: Partial<Stage>) => stageChanges.set(stageId, { ...stageChanges.get(stageId), ...change });
     const events: AuditEntry[] = [
       {
         action: `request.${input.decision === 'approve' ? 'approval' : 'denial'}_recorded`, subjectType: 'access_request', subjectId: id, agencyId: header.agencyId, reason: input.comment ?? null,
@@ -230,18 +228,18 @@ export function createRequestWorkflow(deps: {
     if (stageDone) {
       const stageStatus = input.decision === 'deny' ? 'denied' : 'approved';
       await repo.updateStage(trx, stage.id, { status: stageStatus, closed_at: at });
-      stageAfter(stage.id, { status: stageStatus, closedAt: at });
+      changeStage(stage.id, { status: stageStatus, closedAt: at });
     }
     if (input.decision === 'deny') {
       await repo.closeOpenStages(trx, id, 'cancelled', at);
-      for (const open of stagesAfter.filter((s) => s.status === 'waiting' || s.status === 'active')) stageAfter(open.id, { status: 'cancelled', closedAt: at });
+      for (const open of stages.filter((s) => s.id !== stage.id && (s.status === 'waiting' || s.status === 'active'))) changeStage(open.id, { status: 'cancelled', closedAt: at });
     }
     if (next) {
       const deadline = JSON.parse(await repo.findStageDeadline(trx, next.id)) as StageDefinition['deadline'];
       const due = computeDue(now, deadline);
       const dueAt = due.toISOString();
       await repo.updateStage(trx, next.id, { status: 'active', activated_at: at, due_at: dueAt, next_reminder_at: nextReminderAt(now, due) });
-      stageAfter(next.id, { status: 'active', activatedAt: at, dueAt });
+      changeStage(next.id, { status: 'active', activatedAt: at, dueAt });
       await deps.notifier.notifyAboutRequest(trx, 'approval_needed', header, next.approverIds, { stageName: next.name, dueAt });
     }
     if (status !== 'pending') events.push({ action: `request.${status === 'provisioned' ? 'approved' : status}`, subjectType: 'access_request', subjectId: id, agencyId: header.agencyId, reason: failure, after: { status } });
@@ -250,14 +248,13 @@ export function createRequestWorkflow(deps: {
     if (status === 'provisioned') {
       await apply(trx, ctx, header, items);
       await deps.audit.record(trx, ctx, [{ action: 'request.provisioned', subjectType: 'access_request', subjectId: id, agencyId: header.agencyId, after: { status } }]);
-      const acknowledged = (await repo.listAcknowledgments(trx, header.subjectWorkerId)).some((a) => a.agreementVersion === accessAgreement.version);
-      if (!acknowledged) {
+      if (!(await repo.hasAcknowledged(trx, header.subjectWorkerId, accessAgreement.version))) {
         await deps.notifier.askForAcknowledgment(trx, header.subjectWorkerId, accessAgreement, false);
         await repo.scheduleAcknowledgmentReminder(trx, { worker_id: header.subjectWorkerId, agency_id: header.agencyId, agreement_version: accessAgreement.version, next_reminder_at: nextAcknowledgmentReminderAt(now) });
       }
     }
     if (status !== 'pending') await deps.notifier.notifyAboutRequest(trx, 'decision', header, [header.requesterWorkerId, header.subjectWorkerId], { outcome: status });
-    return { ...header, status, updatedAt: at, failure, closedAt: status === 'pending' ? header.closedAt : at, version: header.version + 1, items, stages: stagesAfter };
+    return { ...header, status, updatedAt: at, failure, closedAt: status === 'pending' ? header.closedAt : at, version: header.version + 1, items, stages: stages.map((s) => ({ ...s, ...stageChanges.get(s.id) })) };
   }
 
   /**

@@ -51,15 +51,10 @@ export async function listItems(db: Executor, requestId: string): Promise<Reques
   return (await itemsOfRequest(db, { requestId })).rows.map(toItem);
 }
 
-/** Decisions in the order the stage lists them: by time, then id (as the query orders them). */
+/** Decisions in the order a stage lists them: by time, then id, as the query orders them. */
 export function inDecisionOrder(decisions: Decision[]): Decision[] {
-  const key = (d: Decision) => [d.decidedAt, d.id] as const;
-  return decisions.sort((a, b) => {
-    const [at, id] = key(a);
-    const [bt, bid] = key(b);
-    if (at !== bt) return at < bt ? -1 : 1;
-    return id < bid ? -1 : id > bid ? 1 : 0;
-  });
+  const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return decisions.sort((a, b) => byText(a.decidedAt, b.decidedAt) || byText(a.id, b.id));
 }
 
 /** A stage row as the domain reads it, with its decisions. */
@@ -243,6 +238,15 @@ export async function listDueAcknowledgmentReminders(db: Executor, at: string, l
 export async function moveAcknowledgmentReminder(db: Executor, workerId: string, expected: string, next: string): Promise<boolean> {
   const result = await db.updateTable('acknowledgment_reminders').set({ next_reminder_at: next }).where('worker_id', '=', workerId).where('next_reminder_at', '=', expected).executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+const acknowledgmentOf = prepareQuery((db, p: { workerId: string; agreementVersion: string }) =>
+  db.selectFrom('acknowledgments').select('id').where('worker_id', '=', p.workerId).where('agreement_version', '=', p.agreementVersion),
+);
+
+/** Whether the worker has acknowledged that version of the agreement. */
+export async function hasAcknowledged(db: Executor, workerId: string, agreementVersion: string): Promise<boolean> {
+  return (await acknowledgmentOf(db, { workerId, agreementVersion })).rows.length > 0;
 }
 
 export async function countProvisionedRequests(db: Executor, workerId: string): Promise<number> {

@@ -40,13 +40,13 @@ export function createRequestService(deps: { db: Database; clock: Clock; audit: 
   }
 
   /** Checks one item against the account and the job template; returns the row to store and, for a function it adds, the function's risk. */
-  async function checkItem(trx: Executor, item: RequestItemInput, position: number, scope: { agencyId: string; applicationId: string; template: string[]; live: repo.LiveGrant[] }, requestId: string): Promise<{ row: RequestItemsTable; risk?: RiskLevel }> {
+  async function checkItem(trx: Executor, item: RequestItemInput, position: number, scope: { agencyId: string; applicationId: string; template: string[]; live: repo.LiveGrant[] }, requestId: string): Promise<{ row: RequestItemsTable; risk: RiskLevel | null }> {
     const where = `items.${position}`;
     const validFrom = toStoredInstant(item.validFrom);
     const validTo = toStoredInstant(item.validTo);
     assertThat(validFrom === null || validTo === null || validFrom < validTo, 'input.invalid', `${where}: validFrom must be before validTo.`);
     let beyondTemplate = false;
-    let risk: RiskLevel | undefined;
+    let risk: RiskLevel | null = null;
     if (item.action === 'remove') {
       assertThat(item.kind !== 'unit_placement', 'input.invalid', `${where}: a placement cannot be removed; request a placement in another unit instead.`);
       const grant = scope.live.find((g) => g.id === item.grantId && g.kind === item.kind);
@@ -69,20 +69,16 @@ export function createRequestService(deps: { db: Database; clock: Clock; audit: 
       id: newId(), request_id: requestId, position, action: item.action, kind: item.kind, function_id: item.functionId ?? null, unit_id: item.unitId ?? null,
       grant_id: item.grantId ?? null, valid_from: validFrom, valid_to: validTo, beyond_template: beyondTemplate ? 1 : 0, justification: item.justification ?? null,
     };
-    return risk === undefined ? { row } : { row, risk };
+    return { row, risk };
   }
 
   /**
    * Records a request (and submits it unless it is a draft) inside the caller's transaction; the
    * assessment service uses it to turn a completed survey into a request, the lifecycle services
    * for a mover's new functions and for an exception (no items; `riskFloor` is the function's risk).
+   * Answers the request as the transaction leaves it, so no caller reads it back.
    */
-  async function createInTransaction(trx: Executor, ctx: RequestContext, agencyId: string, input: CreateRequestInput, assessmentId: string | null, riskFloor: RiskLevel = 'low'): Promise<string> {
-    return (await recordInTransaction(trx, ctx, agencyId, input, assessmentId, riskFloor)).id;
-  }
-
-  /** The request as the transaction leaves it, so the caller need not read it back. */
-  async function recordInTransaction(trx: Executor, ctx: RequestContext, agencyId: string, input: CreateRequestInput, assessmentId: string | null, riskFloor: RiskLevel): Promise<AccessRequest> {
+  async function createInTransaction(trx: Executor, ctx: RequestContext, agencyId: string, input: CreateRequestInput, assessmentId: string | null, riskFloor: RiskLevel = 'low'): Promise<AccessRequest> {
     const subject = await repo.findSubjectWorker(trx, input.subjectWorkerId);
     if (!subject || subject.agencyId !== agencyId) throw new AppError('worker.not_found', 'No worker with that id in this agency.');
     const account = await findAccount(trx, subject.id, input.applicationId);
@@ -125,7 +121,7 @@ export function createRequestService(deps: { db: Database; clock: Clock; audit: 
       'You may request access only for yourself; a security coordinator requests access for a colleague.',
     );
     // The requester may read what they requested: the request is answered as the transaction left it.
-    return deps.db.transaction().execute((trx) => recordInTransaction(trx, ctx, agencyId, input, null, 'low'));
+    return deps.db.transaction().execute((trx) => createInTransaction(trx, ctx, agencyId, input, null));
   }
 
   /** One request, for staff of its agency and whoever takes part in it (see request-readers.ts). */
@@ -159,13 +155,14 @@ export function createRequestService(deps: { db: Database; clock: Clock; audit: 
   }
 
   async function submit(ctx: RequestContext, id: string): Promise<AccessRequest> {
-    await deps.db.transaction().execute(async (trx) => {
+    return deps.db.transaction().execute(async (trx) => {
       const { header } = await deps.workflow.requireReadable(trx, ctx, id);
       assertMayManage(ctx, header);
       assertThat(header.status === 'draft', 'request.not_pending', `This request is ${header.status}; only a draft can be submitted.`);
-      await deps.workflow.submitInTransaction(trx, ctx, header, await repo.listItems(trx, id));
+      const items = await repo.listItems(trx, id);
+      const submitted = await deps.workflow.submitInTransaction(trx, ctx, header, items);
+      return { ...submitted.header, items, stages: submitted.stages };
     });
-    return get(ctx, id);
   }
 
   async function cancelInTransaction(trx: Executor, ctx: RequestContext, header: RequestHeader, reason: string): Promise<void> {
