@@ -3,6 +3,16 @@ import type { Executor } from '../../db/database.ts';
 import { prepareQuery } from '../../db/prepared-query.ts';
 import type { AuditEventRow } from '../../db/schema.ts';
 
+interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+function presentHead([head]: ChainHead[]): ChainHead {
+  if (!head) throw new Error('The audit chain head row is missing; run the migrations.');
+  return head;
+}
+
 // Every audited change runs these: prepared once.
 const lockHead = prepareQuery((db) => db.updateTable('audit_chain_head').set((eb) => ({ seq: eb.ref('seq') })).where('id', '=', 1).returning(['seq', 'hash']));
 const selectHead = prepareQuery((db) => db.selectFrom('audit_chain_head').select(['seq', 'hash']).where('id', '=', 1));
@@ -13,10 +23,8 @@ const moveHead = prepareQuery((db, p: { seq: number; hash: string }) => db.updat
  * locks the head row on PostgreSQL and takes the database write lock on SQLite, so appends never
  * fork the chain.
  */
-export async function lockChainHead(db: Executor): Promise<{ seq: number; hash: string }> {
-  const [head] = (await lockHead(db, {})).rows;
-  if (!head) throw new Error('The audit chain head row is missing; run the migrations.');
-  return head;
+export async function lockChainHead(db: Executor): Promise<ChainHead> {
+  return presentHead((await lockHead(db, {})).rows);
 }
 
 export async function appendEvents(db: Executor, events: AuditEventRow[]): Promise<void> {
@@ -26,10 +34,8 @@ export async function appendEvents(db: Executor, events: AuditEventRow[]): Promi
   await moveHead(db, { seq: last.seq, hash: last.hash });
 }
 
-export async function readChainHead(db: Executor): Promise<{ seq: number; hash: string }> {
-  const [head] = (await selectHead(db, {})).rows;
-  if (!head) throw new Error('The audit chain head row is missing; run the migrations.');
-  return head;
+export async function readChainHead(db: Executor): Promise<ChainHead> {
+  return presentHead((await selectHead(db, {})).rows);
 }
 
 /** Streams the whole log in sequence order, a batch at a time. */
