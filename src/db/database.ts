@@ -1,10 +1,11 @@
 import SqliteDatabase from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.ts';
 import { startBackgroundCheckpoint } from './background-checkpoint.ts';
+import { GroupCommitDialect } from './group-commit.ts';
 import { LiteralLimitPlugin } from './literal-limits.ts';
 import { withStatementCache } from './statement-cache.ts';
 
@@ -65,7 +66,7 @@ function openSqlite(file: string, backgroundCheckpoint: boolean, mapForReads: bo
   const checkpointer = backgroundCheckpoint && file !== ':memory:' ? startBackgroundCheckpoint(file) : null;
   // With a background checkpointer the writer checkpoints only if the log outgrows it by far.
   sqlite.pragma(`wal_autocheckpoint = ${Math.round(((checkpointer ? 512 : 64) * 1024 * 1024) / pageSize)}`);
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new LiteralLimitPlugin()] });
+  const db = new Kysely<DB>({ dialect: new GroupCommitDialect(withStatementCache(sqlite)), plugins: [new LiteralLimitPlugin()] });
   return {
     db,
     kind: 'sqlite',
