@@ -23,20 +23,27 @@ export interface TokenOwner {
   name: string;
   workerId: string | null;
   disabled: 0 | 1;
+  roles: { role: Role; agencyId: string | null }[];
 }
 
-// Every API call authenticates with these two: prepared once.
+// Every API call authenticates with this: prepared once, the owner and their roles in one
+// statement (a row per role, one with no role when they hold none).
 const tokenOwner = prepareQuery((db, p: { tokenHash: string }) =>
   db
     .selectFrom('api_tokens as t')
     .innerJoin('principals as p', 'p.id', 't.principal_id')
-    .select(['t.id as tokenId', 't.expires_at as expiresAt', 't.revoked_at as revokedAt', 'p.id as principalId', 'p.name', 'p.worker_id as workerId', 'p.disabled'])
+    .leftJoin('role_assignments as r', 'r.principal_id', 'p.id')
+    .select(['t.id as tokenId', 't.expires_at as expiresAt', 't.revoked_at as revokedAt', 'p.id as principalId', 'p.name', 'p.worker_id as workerId', 'p.disabled', 'r.role', 'r.agency_id as agencyId'])
     .where('t.token_hash', '=', p.tokenHash),
 );
 const rolesOf = prepareQuery((db, p: { principalId: string }) => db.selectFrom('role_assignments').select(['role', 'agency_id as agencyId']).where('principal_id', '=', p.principalId));
 
 export async function findTokenOwner(db: Executor, tokenHash: string): Promise<TokenOwner | undefined> {
-  return (await tokenOwner(db, { tokenHash })).rows[0];
+  const { rows } = await tokenOwner(db, { tokenHash });
+  const first = rows[0];
+  if (!first) return undefined;
+  const roles = rows.flatMap(({ role, agencyId }) => (role === null ? [] : [{ role, agencyId }]));
+  return { tokenId: first.tokenId, expiresAt: first.expiresAt, revokedAt: first.revokedAt, principalId: first.principalId, name: first.name, workerId: first.workerId, disabled: first.disabled, roles };
 }
 
 export async function listRoles(db: Executor, principalId: string): Promise<{ role: Role; agencyId: string | null }[]> {

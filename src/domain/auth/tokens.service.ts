@@ -68,8 +68,7 @@ export function createTokenService(deps: { db: Database; clock: Clock; audit: Au
     const owner = await repo.findTokenOwner(deps.db, hashToken(token));
     if (!owner || owner.revokedAt || owner.disabled) return null;
     if (owner.expiresAt && owner.expiresAt <= deps.clock.now().toISOString()) return null;
-    const roles = await repo.listRoles(deps.db, owner.principalId);
-    return { principalId: owner.principalId, name: owner.name, roles, workerId: owner.workerId };
+    return { principalId: owner.principalId, name: owner.name, roles: owner.roles, workerId: owner.workerId };
   }
 
   async function revoke(ctx: RequestContext, tokenId: string): Promise<void> {

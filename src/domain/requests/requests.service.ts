@@ -28,10 +28,10 @@ export interface RequestListFilter extends PageRequest {
 export type RequestService = ReturnType<typeof createRequestService>;
 
 export function createRequestService(deps: { db: Database; clock: Clock; audit: AuditLog; workflow: RequestWorkflow }) {
-  async function requireAgency(ctx: RequestContext, agencyId: string, permission: Permission, refusal: string): Promise<void> {
+  async function requireAgency(db: Executor, ctx: RequestContext, agencyId: string, permission: Permission, refusal: string): Promise<void> {
     if (!isId(agencyId)) throw new AppError('agency.not_found', 'No agency with that id.');
     authorize(ctx.actor, permission, agencyId, 'agency.not_found', 'agency', refusal);
-    if (!(await findAgency(deps.db, agencyId))) throw new AppError('agency.not_found', 'No agency with that id.');
+    if (!(await findAgency(db, agencyId))) throw new AppError('agency.not_found', 'No agency with that id.');
   }
 
   /** True when the request or list is about the calling worker themselves. */
@@ -116,12 +116,14 @@ export function createRequestService(deps: { db: Database; clock: Clock; audit: 
   }
 
   async function create(ctx: RequestContext, agencyId: string, input: CreateRequestInput): Promise<AccessRequest> {
-    await requireAgency(
-      ctx, agencyId, aboutMe(ctx, input.subjectWorkerId) ? 'requests.create_own' : 'requests.create',
-      'You may request access only for yourself; a security coordinator requests access for a colleague.',
-    );
     // The requester may read what they requested: the request is answered as the transaction left it.
-    return deps.db.transaction().execute((trx) => createInTransaction(trx, ctx, agencyId, input, null));
+    return deps.db.transaction().execute(async (trx) => {
+      await requireAgency(
+        trx, ctx, agencyId, aboutMe(ctx, input.subjectWorkerId) ? 'requests.create_own' : 'requests.create',
+        'You may request access only for yourself; a security coordinator requests access for a colleague.',
+      );
+      return createInTransaction(trx, ctx, agencyId, input, null);
+    });
   }
 
   /** One request, for staff of its agency and whoever takes part in it (see request-readers.ts). */
@@ -133,7 +135,7 @@ export function createRequestService(deps: { db: Database; clock: Clock; audit: 
   /** The agency's requests for staff; anyone else may list only those about themselves (`subjectWorkerId` their own worker). */
   async function list(ctx: RequestContext, agencyId: string, filter: RequestListFilter): Promise<Page<RequestHeader>> {
     await requireAgency(
-      ctx, agencyId, aboutMe(ctx, filter.subjectWorkerId) ? 'requests.read_own' : 'requests.read',
+      deps.db, ctx, agencyId, aboutMe(ctx, filter.subjectWorkerId) ? 'requests.read_own' : 'requests.read',
       'Your roles let you list only the access requests about yourself (your own worker as subjectWorkerId); security coordinators and auditors list every request of the agency.',
     );
     const rows = await repo.listRequests(deps.db, { agencyId, subjectWorkerId: filter.subjectWorkerId, status: filter.status, beforeId: decodeCursor(filter.cursor), limit: filter.limit + 1 });
