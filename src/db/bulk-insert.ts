@@ -1,5 +1,6 @@
 import { CompiledQuery } from 'kysely';
 import type { Executor } from './database.ts';
+import { executeCompiled } from './execute-compiled.ts';
 import type { DB } from './schema.ts';
 
 type Placeholder = 'question' | 'dollar';
@@ -84,6 +85,6 @@ export async function bulkInsert(db: Executor, table: keyof DB, rows: readonly o
     const chunk = rows.slice(start, start + perStatement);
     const parameters: unknown[] = [];
     for (const row of chunk) for (const column of columns) parameters.push((row as Record<string, unknown>)[column] ?? null);
-    await db.executeQuery(CompiledQuery.raw(insertText(table, columns, chunk.length, style), parameters));
+    await executeCompiled(db, CompiledQuery.raw(insertText(table, columns, chunk.length, style), parameters));
   }
 }

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
 import { type Generated, type Kysely, sql } from 'kysely';
-import { openDatabase } from './database.ts';
+import { openDatabase, type Executor } from './database.ts';
+import { prepareQuery } from './prepared-query.ts';
 
 interface Notes {
   notes: { id: Generated<number>; body: string };
@@ -109,6 +110,20 @@ describe('SQLite group commit', () => {
     assert.deepEqual(committed(), []);
     await db.transaction().execute((trx) => insertNote(trx, 'after the failure'));
     assert.deepEqual(committed(), ['after the failure']);
+    await close();
+  });
+
+  it('runs a prepared query of a transaction on its connection, and refuses it once the transaction has ended', async () => {
+    const { db, close } = await notesDatabase();
+    const bodies = prepareQuery((executor, _params: Record<string, never>) => (executor as unknown as Kysely<Notes>).selectFrom('notes').select('body').orderBy('id'));
+    let ended: Executor | undefined;
+    const seen = await db.transaction().execute(async (trx) => {
+      await insertNote(trx, 'uncommitted');
+      ended = trx as unknown as Executor;
+      return (await bodies(ended, {})).rows;
+    });
+    assert.deepEqual(seen, [{ body: 'uncommitted' }]);
+    await assert.rejects(bodies(ended as Executor, {}), /already committed/);
     await close();
   });
 

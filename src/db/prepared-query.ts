@@ -1,5 +1,6 @@
 import type { Compilable, CompiledQuery, QueryResult } from 'kysely';
 import type { Executor } from './database.ts';
+import { executeCompiled } from './execute-compiled.ts';
 
 /** Stands in for a named argument while the query is built; in the compiled query it marks where the argument goes. */
 class Slot {
@@ -27,7 +28,7 @@ export function prepareQuery<Params extends object, Row>(build: (db: Executor, p
     }
     const values = params as Record<string, unknown>;
     const parameters = compiled.parameters.map((value) => (value instanceof Slot ? values[value.name] : value));
-    return db.executeQuery<Row>({ ...compiled, parameters });
+    return executeCompiled<Row>(db, { ...compiled, parameters });
   };
 }
 
