@@ -36,7 +36,8 @@ if (![workers, requests, clients, small].every((n) => Number.isInteger(n) && n >
 function runScenario(workerCount: number): ScenarioResult {
   const script = fileURLToPath(new URL('./approvals-scenario.ts', import.meta.url));
   const args = ['--workers', String(workerCount), '--requests', String(requests), '--clients', String(clients), '--warmup', String(warmup), '--dir', values.dir];
-  const output = execFileSync(process.execPath, ['--import', 'tsx', script, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
+  // With the young generation `gatehouse serve` runs with (bin/gatehouse.mjs).
+  const output = execFileSync(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', script, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
   return JSON.parse(output.trim().split('\n').at(-1) ?? '') as ScenarioResult;
 }
 
