@@ -14,7 +14,8 @@ const db = new Database(workerData.file);
 db.pragma('busy_timeout = 1000');
 const timer = setInterval(() => {
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    const [{ log, checkpointed }] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (log >= workerData.restartFrames && checkpointed === log) parentPort.postMessage('caught-up');
   } catch {
     // Busy now; the next tick tries again.
   }
@@ -30,15 +31,30 @@ export interface BackgroundCheckpoint {
   stop(): Promise<void>;
 }
 
+export interface BackgroundCheckpointOptions {
+  /** Log length, in frames, from which `onCaughtUp` is called. */
+  restartFrames: number;
+  /**
+   * Called when a pass has copied a log of at least `restartFrames` frames in full. Under steady
+   * writes the log is never empty when a write begins, so SQLite never starts it over: it grows
+   * until the writer's own checkpoint (512 MB) copies and syncs what the last pass left, 19-25 ms
+   * in the middle of a request. A checkpoint by the writer right after a pass has only the last
+   * few milliseconds of commits left to copy (8-24 ms, mostly its two syncs), and the next write starts
+   * the log over, so later commits overwrite it instead of growing the file.
+   */
+  onCaughtUp(): void;
+}
+
 /**
  * Every 100 ms: under sustained writes the log never empties, so the writer still checkpoints once
  * it passes 512 MB, and that checkpoint must sync whatever log the last background one left
  * unsynced. At 250 ms that took 37-142 ms in the middle of a request at 8 busy clients; at 100 ms,
  * 19-25 ms.
  */
-export function startBackgroundCheckpoint(file: string, intervalMs = 100): BackgroundCheckpoint {
+export function startBackgroundCheckpoint(file: string, options: BackgroundCheckpointOptions, intervalMs = 100): BackgroundCheckpoint {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(checkpointer, { eval: true, workerData: { file, driver, intervalMs } });
+  const worker = new Worker(checkpointer, { eval: true, workerData: { file, driver, intervalMs, restartFrames: options.restartFrames } });
+  worker.on('message', () => options.onCaughtUp());
   worker.unref();
   return {
     stop: () =>

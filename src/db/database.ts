@@ -63,10 +63,15 @@ function openSqlite(file: string, backgroundCheckpoint: boolean, mapForReads: bo
   // Checkpoint every ~64 MB of WAL rather than every 4 MB: index pages that a bulk sync rewrites
   // batch after batch are then copied back to the database file once, not once per batch.
   const pageSize = Number(sqlite.pragma('page_size', { simple: true }));
-  const checkpointer = backgroundCheckpoint && file !== ':memory:' ? startBackgroundCheckpoint(file) : null;
-  // With a background checkpointer the writer checkpoints only if the log outgrows it by far.
-  sqlite.pragma(`wal_autocheckpoint = ${Math.round(((checkpointer ? 512 : 64) * 1024 * 1024) / pageSize)}`);
-  const db = new Kysely<DB>({ dialect: new GroupCommitDialect(withStatementCache(sqlite)), plugins: [new LiteralLimitPlugin()] });
+  const framesOf = (megabytes: number) => Math.round((megabytes * 1024 * 1024) / pageSize);
+  const dialect = new GroupCommitDialect(withStatementCache(sqlite));
+  // With a background checkpointer the writer checkpoints when a pass has caught up with a long log
+  // (384 MB), and on its own only if the log outgrows that by far (512 MB).
+  const checkpointer = backgroundCheckpoint && file !== ':memory:'
+    ? startBackgroundCheckpoint(file, { restartFrames: framesOf(384), onCaughtUp: () => void dialect.checkpoint() })
+    : null;
+  sqlite.pragma(`wal_autocheckpoint = ${framesOf(checkpointer ? 512 : 64)}`);
+  const db = new Kysely<DB>({ dialect, plugins: [new LiteralLimitPlugin()] });
   return {
     db,
     kind: 'sqlite',

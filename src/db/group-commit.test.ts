@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
-import { type Generated, type Kysely, sql } from 'kysely';
+import { type Generated, Kysely, sql } from 'kysely';
 import { openDatabase, type Executor } from './database.ts';
+import { GroupCommitDialect } from './group-commit.ts';
+import { withStatementCache } from './statement-cache.ts';
 import { prepareQuery } from './prepared-query.ts';
 
 interface Notes {
@@ -137,6 +139,27 @@ describe('SQLite group commit', () => {
     for await (const row of db.selectFrom('notes').select('body').orderBy('id').stream()) streamed.push(row.body);
     assert.deepEqual(streamed, ['one', 'two']);
     await close();
+  });
+
+  it('checkpoints from the writing connection after committing the open group, so the next write starts the log over', async () => {
+    const file = join(dir, `notes-${files++}.sqlite`);
+    const sqlite = new SqliteDatabase(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('wal_autocheckpoint = 0');
+    const dialect = new GroupCommitDialect(withStatementCache(sqlite));
+    const db = new Kysely<Notes>({ dialect });
+    await sql`create table notes (id integer primary key, body text not null)`.execute(db);
+    await db.transaction().execute(async (trx) => {
+      for (let i = 0; i < 100; i += 1) await insertNote(trx, 'x'.repeat(4000));
+    });
+    const walFrames = () => (sqlite.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0]?.log ?? -1;
+    const opened = db.transaction().execute((trx) => insertNote(trx, 'in the open group'));
+    await dialect.checkpoint();
+    await opened;
+    await insertNote(db, 'after the checkpoint');
+    assert.ok(walFrames() < 10, `the log started over: ${walFrames()} frames in it`);
+    assert.equal((await db.selectFrom('notes').select('id').execute()).length, 102);
+    await db.destroy();
   });
 
   it('commits a group still open when the database is closed', async () => {
