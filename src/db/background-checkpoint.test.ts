@@ -34,7 +34,7 @@ describe('background checkpoint', () => {
     const handle = openDatabase({ url: file });
     let caughtUp = () => {};
     const told = new Promise<void>((resolve) => (caughtUp = resolve));
-    const checkpointer = startBackgroundCheckpoint(file, { restartFrames: 50, onCaughtUp: () => caughtUp() }, 20);
+    const checkpointer = startBackgroundCheckpoint(file, { intervalMs: 20, restartFrames: 50, onCaughtUp: () => caughtUp() });
     try {
       await sql`create table notes (id integer primary key, body text not null)`.execute(handle.db);
       await handle.db.transaction().execute(async (trx) => {

@@ -32,28 +32,27 @@ export interface BackgroundCheckpoint {
 }
 
 export interface BackgroundCheckpointOptions {
+  /**
+   * 100 ms by default. Under sustained writes the log never empties, and the writer's own
+   * checkpoint (below, or SQLite's at 512 MB) must sync whatever the last pass left unsynced: at
+   * 250 ms that took 37-142 ms in the middle of a request at 8 busy clients, at 100 ms 19-25 ms.
+   */
+  intervalMs?: number;
   /** Log length, in frames, from which `onCaughtUp` is called. */
   restartFrames: number;
   /**
-   * Called when a pass has copied a log of at least `restartFrames` frames in full. Under steady
-   * writes the log is never empty when a write begins, so SQLite never starts it over: it grows
-   * until the writer's own checkpoint (512 MB) copies and syncs what the last pass left, 19-25 ms
-   * in the middle of a request. A checkpoint by the writer right after a pass has only the last
-   * few milliseconds of commits left to copy (8-24 ms, mostly its two syncs), and the next write starts
-   * the log over, so later commits overwrite it instead of growing the file.
+   * Called when a pass has copied a log of at least `restartFrames` frames in full. The log is
+   * never empty when a write begins, so SQLite never starts it over and it grows; a checkpoint by
+   * the writer right after a pass has only the last few milliseconds of commits left to copy
+   * (8-24 ms, mostly its two syncs), and the next write starts the log over, so later commits
+   * overwrite the file instead of growing it.
    */
   onCaughtUp(): void;
 }
 
-/**
- * Every 100 ms: under sustained writes the log never empties, so the writer still checkpoints once
- * it passes 512 MB, and that checkpoint must sync whatever log the last background one left
- * unsynced. At 250 ms that took 37-142 ms in the middle of a request at 8 busy clients; at 100 ms,
- * 19-25 ms.
- */
-export function startBackgroundCheckpoint(file: string, options: BackgroundCheckpointOptions, intervalMs = 100): BackgroundCheckpoint {
+export function startBackgroundCheckpoint(file: string, options: BackgroundCheckpointOptions): BackgroundCheckpoint {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(checkpointer, { eval: true, workerData: { file, driver, intervalMs, restartFrames: options.restartFrames } });
+  const worker = new Worker(checkpointer, { eval: true, workerData: { file, driver, intervalMs: options.intervalMs ?? 100, restartFrames: options.restartFrames } });
   worker.on('message', () => options.onCaughtUp());
   worker.unref();
   return {

@@ -212,8 +212,7 @@ class GroupCommitDriver implements Driver {
     await this.#lock.acquire();
     try {
       if (this.#closed) return;
-      const group = this.#group;
-      if (group) this.#commitOrFail(group);
+      this.#commitOpenGroup();
       this.database.prepare('pragma wal_checkpoint(PASSIVE)').all([]);
     } catch {
       // Left for the next pass.
@@ -226,8 +225,7 @@ class GroupCommitDriver implements Driver {
     if (this.#closed) return;
     await this.#lock.acquire();
     this.#closed = true;
-    const group = this.#group;
-    if (group) this.#commitOrFail(group);
+    this.#commitOpenGroup();
     this.database.close();
     this.#lock.release();
   }
@@ -252,14 +250,17 @@ class GroupCommitDriver implements Driver {
   async #commit(group: Group): Promise<void> {
     await this.#lock.acquire();
     try {
-      // Not the open group any more: its opener rolled it back, or `destroy` committed it.
-      if (this.#group === group) this.#commitOrFail(group);
+      // Not the open group any more: its opener rolled it back, or a checkpoint or `destroy` committed it.
+      if (this.#group === group) this.#commitOpenGroup();
     } finally {
       this.#lock.release();
     }
   }
 
-  #commitOrFail(group: Group): void {
+  /** Commits the open group, if any; if the commit fails, every member fails with its error. */
+  #commitOpenGroup(): void {
+    const group = this.#group;
+    if (!group) return;
     this.#group = null;
     try {
       this.#exec('commit');
