@@ -1,5 +1,5 @@
 /**
- * npm run bench:approvals -- --workers 100000 --requests 1000 --clients 8 [--warmup 400] [--small 10000] [--dir /dev/shm]
+ * npm run bench:approvals -- --workers 100000 --requests 1000 --clients 8 [--warmup 800] [--small 10000] [--dir /dev/shm]
  * Access requests routed and decided over real loopback HTTP against an SQLite database holding
  * `workers` workers (and again with `small`, for route_p99_ms_10k). Each request is created by a
  * security coordinator (the create call routes it: stages and approvers are resolved), then
@@ -22,7 +22,7 @@ import type { ScenarioResult } from './approvals-scenario.ts';
 const { values } = parseArgs({
   options: {
     workers: { type: 'string', default: '100000' }, requests: { type: 'string', default: '1000' }, clients: { type: 'string', default: '8' },
-    warmup: { type: 'string', default: '400' }, small: { type: 'string', default: '10000' }, dir: { type: 'string', default: tmpdir() },
+    warmup: { type: 'string', default: '800' }, small: { type: 'string', default: '10000' }, dir: { type: 'string', default: tmpdir() },
   },
 });
 const [workers, requests, clients, warmup, small] = [values.workers, values.requests, values.clients, values.warmup, values.small].map(Number) as [number, number, number, number, number];
