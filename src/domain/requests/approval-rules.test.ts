@@ -38,13 +38,13 @@ describeEachDatabase('approval rules', (current) => {
     for (const unitId of [s.otherUnit, s.cpsUnit]) requests.push((await requestAccess(kit, s, [{ kind: 'unit_hierarchy', unitId }])).body.id as string);
 
     kit.clock.set('2026-03-03T04:59:00.000Z'); // 23:59 on 2 March in New York: the day before
-    assert.equal((await decide(kit, deputyToken, requests[0] ?? '')).body.error.code, 'approval.not_approver');
+    assert.equal((await decide(kit, deputyToken, requests[0] ?? '')).body.error.code, 'request.not_found');
     kit.clock.set('2026-03-03T05:00:00.000Z'); // midnight, 3 March: the first day
     assert.equal((await decide(kit, deputyToken, requests[0] ?? '')).status, 200);
     kit.clock.set('2026-03-05T04:59:00.000Z'); // 23:59 on 4 March: still the last day
     assert.equal((await kit.call('GET', '/api/v1/approvals/inbox', { token: deputyToken })).body.items.length, 1);
     kit.clock.set('2026-03-05T05:00:00.000Z'); // 5 March: over
-    assert.equal((await decide(kit, deputyToken, requests[1] ?? '')).body.error.code, 'approval.not_approver');
+    assert.equal((await decide(kit, deputyToken, requests[1] ?? '')).body.error.code, 'request.not_found');
     assert.equal((await decide(kit, s.tokens.supervisor, requests[1] ?? '')).status, 200);
   });
 

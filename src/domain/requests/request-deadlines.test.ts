@@ -59,7 +59,7 @@ describeEachDatabase('access request deadlines and delegation', (current) => {
     assert.equal(delegation.status, 201, JSON.stringify(delegation.body));
     const created = await requestAccess(kit, s, [{ kind: 'function', functionId: s.caseworkerFn }]);
 
-    assert.equal((await decide(kit, deputyToken, created.body.id)).body.error.code, 'approval.not_approver');
+    assert.equal((await decide(kit, deputyToken, created.body.id)).body.error.code, 'request.not_found');
     kit.clock.set('2026-03-03T15:00:00.000Z');
     const approved = await decide(kit, deputyToken, created.body.id);
     assert.equal(approved.status, 200, JSON.stringify(approved.body));
@@ -72,7 +72,7 @@ describeEachDatabase('access request deadlines and delegation', (current) => {
 
     const later = await requestAccess(kit, s, [{ kind: 'unit_hierarchy', unitId: s.otherUnit, validTo: '2026-04-01T00:00:00Z' }]);
     kit.clock.set('2026-03-05T15:00:00.000Z');
-    assert.equal((await decide(kit, deputyToken, later.body.id)).body.error.code, 'approval.not_approver');
+    assert.equal((await decide(kit, deputyToken, later.body.id)).body.error.code, 'request.not_found');
   });
 
   it('only lets the worker or a coordinator name a deputy', async () => {

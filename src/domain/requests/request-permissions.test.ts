@@ -39,6 +39,23 @@ describeEachDatabase('who may request, read and list access requests', (current)
     assert.equal((await kit.db.selectFrom('access_requests').select('status').executeTakeFirstOrThrow()).status, 'pending');
   });
 
+  it('refuses a colleague deciding a request, as if it did not exist, and records nothing', async () => {
+    const kit = createTestKit(current());
+    const s = await setUpJoiner(kit);
+    const colleague = await addColleague(kit, s);
+    const created = await requestAccess(kit, s, [{ kind: 'function', functionId: s.caseworkerFn }]);
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+
+    const refused = await decide(kit, colleague.token, created.body.id);
+    assert.deepEqual([refused.status, refused.body.error.code], [404, 'request.not_found']);
+    assert.doesNotMatch(refused.body.error.message, /stage/i);
+    const read = await readRequest(kit, s.tokens.coordinatorA, created.body.id);
+    assert.equal(read.body.status, 'pending');
+    assert.deepEqual(read.body.stages.flatMap((st: { decisions: unknown[] }) => st.decisions), []);
+    const recorded = await kit.db.selectFrom('audit_events').select('action').where('subject_id', '=', created.body.id).where('action', '=', 'request.approval_recorded').execute();
+    assert.deepEqual(recorded, []);
+  });
+
   it('lets an approver with the worker role read and decide the request they approve, and their deputy too', async () => {
     const kit = createTestKit(current());
     const s = await setUpJoiner(kit);

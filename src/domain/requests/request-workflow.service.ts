@@ -72,8 +72,8 @@ export function createRequestWorkflow(deps: {
   }
 
   /** The request with its stages, for whoever `mayReadRequest` lets read it; anyone else is told it does not exist. */
-  async function requireReadable(db: Executor, ctx: RequestContext, id: string): Promise<ReadableRequest> {
-    const header = await requireRequest(db, ctx, id, 'requests.read_own');
+  async function requireReadable(db: Executor, ctx: RequestContext, id: string, permission: Permission = 'requests.read_own'): Promise<ReadableRequest> {
+    const header = await requireRequest(db, ctx, id, permission);
     const stages = await repo.listStages(db, header.id);
     const me = ctx.actor.workerId;
     let seats: Promise<string[]> | undefined;
@@ -151,13 +151,14 @@ export function createRequestWorkflow(deps: {
   }
 
   /** The approver seat the actor fills on the stage: their own, or an absent approver's as deputy. */
-  async function seatFor(trx: Executor, header: RequestHeader, stages: Stage[], stage: Stage, workerId: string): Promise<string> {
+  async function seatFor(readable: ReadableRequest, stage: Stage, workerId: string): Promise<string> {
     const decided = new Set(stage.decisions.map((d) => d.approverWorkerId));
     if (stage.approverIds.includes(workerId)) {
       assertThat(!decided.has(workerId), 'approval.already_decided', `You already decided stage "${stage.name}" of this request.`);
       return workerId;
     }
-    const seats = await seatsOf(trx, header.agencyId, workerId);
+    const { stages } = readable;
+    const seats = await readable.seatsToday();
     const seat = stage.approverIds.find((id) => seats.includes(id) && !decided.has(id));
     if (seat) return seat;
     const passed = stages.find((s) => s.position < stage.position && s.approverIds.includes(workerId));
@@ -187,7 +188,9 @@ export function createRequestWorkflow(deps: {
 
   /** Records the decision and answers the request as the transaction leaves it. */
   async function decideInTransaction(trx: Executor, ctx: RequestContext, id: string, input: DecideInput, failure: string | null): Promise<AccessRequest> {
-    const header = await requireRequest(trx, ctx, id, 'requests.decide');
+    // Someone who may not read the request learns nothing of it from a decision either: not its state, its stages or its approvers.
+    const readable = await requireReadable(trx, ctx, id, 'requests.decide');
+    const { header, stages } = readable;
     if (input.version !== undefined) {
       assertThat(input.version === header.version, 'conflict.version', `The request is at version ${header.version}, not ${input.version}: someone decided or changed it. Reload it and decide again.`);
     }
@@ -196,10 +199,9 @@ export function createRequestWorkflow(deps: {
     assertThat(actor, 'approval.not_approver', 'Your sign-in is not linked to a worker, so it cannot approve; approvers decide as themselves.');
     assertThat(actor !== header.requesterWorkerId, 'approval.self_decision', 'You made this request; nobody decides on their own request. It waits for its other approvers.');
     assertThat(actor !== header.subjectWorkerId, 'approval.self_decision', 'This request is about you; nobody decides on a request about themselves.');
-    const stages = await repo.listStages(trx, id);
     const stage = stages.find((s) => s.status === 'active');
     assertThat(stage, 'internal', 'The pending request has no active stage.');
-    const seat = await seatFor(trx, header, stages, stage, actor);
+    const seat = await seatFor(readable, stage, actor);
 
     const now = deps.clock.now();
     const at = now.toISOString();

@@ -174,7 +174,8 @@ describeEachDatabase('access requests', (current) => {
     const draft = await requestAccess(kit, s, [{ kind: 'function', functionId: s.caseworkerFn }], { submit: false });
     assert.equal(draft.body.status, 'draft');
     assert.deepEqual(draft.body.stages, []);
-    assert.equal((await decide(kit, s.tokens.supervisor, draft.body.id)).body.error.code, 'request.not_pending');
+    assert.equal((await decide(kit, s.tokens.coordinatorB, draft.body.id)).body.error.code, 'request.not_pending');
+    assert.equal((await decide(kit, s.tokens.supervisor, draft.body.id)).body.error.code, 'request.not_found');
     const submitted = await kit.call('POST', `/api/v1/access-requests/${draft.body.id}/submit`, { token: s.tokens.coordinatorA });
     assert.equal(submitted.body.status, 'pending');
     assert.equal((await kit.call('POST', `/api/v1/access-requests/${draft.body.id}/cancel`, { token: s.tokens.supervisor, body: { reason: 'no' } })).status, 403);
