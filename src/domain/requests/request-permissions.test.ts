@@ -12,6 +12,15 @@ async function addColleague(kit: TestKit, s: Joiner) {
   return { id, token: await kit.tokenFor('worker', s.agency.id, id) };
 }
 
+/** The joiner's pending request for the caseworker function, and a colleague who takes no part in it. */
+async function colleagueAndRequest(kit: TestKit) {
+  const s = await setUpJoiner(kit);
+  const colleague = await addColleague(kit, s);
+  const created = await requestAccess(kit, s, [{ kind: 'function', functionId: s.caseworkerFn }]);
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  return { s, colleague, created };
+}
+
 function readRequest(kit: TestKit, token: string, id: string) {
   return kit.call('GET', `/api/v1/access-requests/${id}`, { token });
 }
@@ -19,10 +28,7 @@ function readRequest(kit: TestKit, token: string, id: string) {
 describeEachDatabase('who may request, read and list access requests', (current) => {
   it("refuses a worker reading a colleague's request, as if it did not exist", async () => {
     const kit = createTestKit(current());
-    const s = await setUpJoiner(kit);
-    const colleague = await addColleague(kit, s);
-    const created = await requestAccess(kit, s, [{ kind: 'function', functionId: s.caseworkerFn }]);
-    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const { s, colleague, created } = await colleagueAndRequest(kit);
 
     const refused = await readRequest(kit, colleague.token, created.body.id);
     assert.deepEqual([refused.status, refused.body.error.code], [404, 'request.not_found']);
@@ -41,10 +47,7 @@ describeEachDatabase('who may request, read and list access requests', (current)
 
   it('refuses a colleague deciding a request, as if it did not exist, and records nothing', async () => {
     const kit = createTestKit(current());
-    const s = await setUpJoiner(kit);
-    const colleague = await addColleague(kit, s);
-    const created = await requestAccess(kit, s, [{ kind: 'function', functionId: s.caseworkerFn }]);
-    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const { s, colleague, created } = await colleagueAndRequest(kit);
 
     const refused = await decide(kit, colleague.token, created.body.id);
     assert.deepEqual([refused.status, refused.body.error.code], [404, 'request.not_found']);
