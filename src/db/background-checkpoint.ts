@@ -12,10 +12,17 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 1000');
+// The long log last told of: an idle log stays caught up until a write starts it over, and is told of once.
+let toldOf = 0;
 const timer = setInterval(() => {
   try {
     const [{ log, checkpointed }] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (log >= workerData.restartFrames && checkpointed === log) parentPort.postMessage('caught-up');
+    if (log < workerData.restartFrames) {
+      toldOf = 0;
+    } else if (checkpointed === log && log !== toldOf) {
+      toldOf = log;
+      parentPort.postMessage('caught-up');
+    }
   } catch {
     // Busy now; the next tick tries again.
   }
@@ -41,7 +48,8 @@ export interface BackgroundCheckpointOptions {
   /** Log length, in frames, from which `onCaughtUp` is called. */
   restartFrames: number;
   /**
-   * Called when a pass has copied a log of at least `restartFrames` frames in full. The log is
+   * Called when a pass has copied a log of at least `restartFrames` frames in full, once for that
+   * log (an idle log stays as it is until the next write). The log is
    * never empty when a write begins, so SQLite never starts it over and it grows; a checkpoint by
    * the writer right after a pass has only the last few milliseconds of commits left to copy
    * (8-24 ms, mostly its two syncs), and the next write starts the log over, so later commits
