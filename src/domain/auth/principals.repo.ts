@@ -36,18 +36,18 @@ const tokenOwner = prepareQuery((db, p: { tokenHash: string }) =>
     .select(['t.id as tokenId', 't.expires_at as expiresAt', 't.revoked_at as revokedAt', 'p.id as principalId', 'p.name', 'p.worker_id as workerId', 'p.disabled', 'r.role', 'r.agency_id as agencyId'])
     .where('t.token_hash', '=', p.tokenHash),
 );
-const rolesOf = prepareQuery((db, p: { principalId: string }) => db.selectFrom('role_assignments').select(['role', 'agency_id as agencyId']).where('principal_id', '=', p.principalId));
 
 export async function findTokenOwner(db: Executor, tokenHash: string): Promise<TokenOwner | undefined> {
   const { rows } = await tokenOwner(db, { tokenHash });
   const first = rows[0];
   if (!first) return undefined;
-  const roles = rows.flatMap(({ role, agencyId }) => (role === null ? [] : [{ role, agencyId }]));
-  return { tokenId: first.tokenId, expiresAt: first.expiresAt, revokedAt: first.revokedAt, principalId: first.principalId, name: first.name, workerId: first.workerId, disabled: first.disabled, roles };
+  // The role columns come once per row; the owner's own columns are the same on every row.
+  const { role, agencyId, ...owner } = first;
+  return { ...owner, roles: rows.flatMap((row) => (row.role === null ? [] : [{ role: row.role, agencyId: row.agencyId }])) };
 }
 
 export async function listRoles(db: Executor, principalId: string): Promise<{ role: Role; agencyId: string | null }[]> {
-  return (await rolesOf(db, { principalId })).rows;
+  return db.selectFrom('role_assignments').select(['role', 'agency_id as agencyId']).where('principal_id', '=', principalId).execute();
 }
 
 export async function findToken(db: Executor, tokenId: string): Promise<{ id: string; principalId: string; revokedAt: string | null } | undefined> {
