@@ -78,13 +78,14 @@ describeEachDatabase('the outbox', (current) => {
     assert.equal(row?.reason, 'account.disabled');
   });
 
-  it('keeps the earlier due time, and turns a failed row into a fresh pending one on the next change', async () => {
+  it('keeps the earlier due time and its reason, and turns a failed row into a fresh pending one on the next change', async () => {
     const kit = createTestKit(current());
     const { ctx, scimAccount } = await openAccounts(kit);
     const target = { accountId: scimAccount.id, applicationId: scimAccount.applicationId, agencyId: scimAccount.agencyId };
     const now = kit.clock.now().toISOString();
+    const opened = (await rows(kit))[0]?.reason;
     await outbox.upsertPending(kit.db, [target], 'scheduled', '2099-01-01T00:00:00.000Z', now);
-    assert.equal((await rows(kit))[0]?.due_at, now);
+    assert.deepEqual([(await rows(kit))[0]?.due_at, (await rows(kit))[0]?.reason], [now, opened]);
     const [claimed] = await outbox.claimDue(kit.db, { applicationId: target.applicationId, now, limit: 1, owner: 'node-a', leaseUntil: '2099-01-01T00:00:00.000Z' });
     await outbox.failDelivery(kit.db, claimed!, 'node-a', { error: 'PATCH /Users/1 answered 400: bad', now });
     assert.equal((await rows(kit))[0]?.status, 'failed');

@@ -57,7 +57,13 @@ export async function upsertPending(db: Executor, targets: readonly OutboxTarget
     .onConflict((oc) =>
       oc.column('account_id').doUpdateSet((eb) => ({
         status: 'pending',
-        reason: eb.ref('excluded.reason'),
+        // A row already due earlier keeps its time and the reason it is due for.
+        reason: eb
+          .case()
+          .when(eb.and([eb('outbox.status', '=', 'pending'), eb('outbox.due_at', '<', eb.ref('excluded.due_at'))]))
+          .then(eb.ref('outbox.reason'))
+          .else(eb.ref('excluded.reason'))
+          .end(),
         generation: eb('outbox.generation', '+', 1),
         attempts: eb.case().when('outbox.status', '=', 'failed').then(0).else(eb.ref('outbox.attempts')).end(),
         due_at: eb
