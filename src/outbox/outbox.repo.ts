@@ -55,25 +55,18 @@ export async function upsertPending(db: Executor, targets: readonly OutboxTarget
     .insertInto('outbox')
     .values(rows)
     .onConflict((oc) =>
-      oc.column('account_id').doUpdateSet((eb) => ({
-        status: 'pending',
+      oc.column('account_id').doUpdateSet((eb) => {
         // A row already due earlier keeps its time and the reason it is due for.
-        reason: eb
-          .case()
-          .when(eb.and([eb('outbox.status', '=', 'pending'), eb('outbox.due_at', '<', eb.ref('excluded.due_at'))]))
-          .then(eb.ref('outbox.reason'))
-          .else(eb.ref('excluded.reason'))
-          .end(),
-        generation: eb('outbox.generation', '+', 1),
-        attempts: eb.case().when('outbox.status', '=', 'failed').then(0).else(eb.ref('outbox.attempts')).end(),
-        due_at: eb
-          .case()
-          .when(eb.and([eb('outbox.status', '=', 'pending'), eb('outbox.due_at', '<', eb.ref('excluded.due_at'))]))
-          .then(eb.ref('outbox.due_at'))
-          .else(eb.ref('excluded.due_at'))
-          .end(),
-        updated_at: eb.ref('excluded.updated_at'),
-      })),
+        const dueEarlier = eb.and([eb('outbox.status', '=', 'pending'), eb('outbox.due_at', '<', eb.ref('excluded.due_at'))]);
+        return {
+          status: 'pending',
+          reason: eb.case().when(dueEarlier).then(eb.ref('outbox.reason')).else(eb.ref('excluded.reason')).end(),
+          generation: eb('outbox.generation', '+', 1),
+          attempts: eb.case().when('outbox.status', '=', 'failed').then(0).else(eb.ref('outbox.attempts')).end(),
+          due_at: eb.case().when(dueEarlier).then(eb.ref('outbox.due_at')).else(eb.ref('excluded.due_at')).end(),
+          updated_at: eb.ref('excluded.updated_at'),
+        };
+      }),
     )
     .execute();
 }
