@@ -157,11 +157,10 @@ export function createRequestWorkflow(deps: {
       assertThat(!decided.has(workerId), 'approval.already_decided', `You already decided stage "${stage.name}" of this request.`);
       return workerId;
     }
-    const { stages } = readable;
     const seats = await readable.seatsToday();
     const seat = stage.approverIds.find((id) => seats.includes(id) && !decided.has(id));
     if (seat) return seat;
-    const passed = stages.find((s) => s.position < stage.position && s.approverIds.includes(workerId));
+    const passed = readable.stages.find((s) => s.position < stage.position && s.approverIds.includes(workerId));
     assertThat(!passed, 'approval.already_decided', `Stage "${passed?.name}" was already decided by another approver; the request has moved on to stage "${stage.name}". Reload it to see the outcome.`);
     throw new AppError('approval.not_approver', `You are not an approver of the current stage "${stage.name}" of this request, nor a deputy of one today.`);
   }
